@@ -1,0 +1,57 @@
+import { useEffect, useRef } from 'react'
+import { ComingLaterScreen } from './features/coming-later/ComingLaterScreen'
+import { Sidebar, screenLabel } from './features/navigation/Sidebar'
+import type { Screen } from './features/navigation/store'
+import { SettingsScreen } from './features/settings/SettingsScreen'
+import { StatusBar } from './features/shell/StatusBar'
+import { Toaster } from './features/toasts/Toaster'
+import type { MessageKey } from './i18n/messages'
+import { useT } from './i18n/useT'
+import { useNavigation, useSettings, useSystem } from './stores'
+
+const COMING_LATER: Partial<Record<Screen, MessageKey>> = {
+  documents: 'later.documents',
+  batches: 'later.batches',
+  keys: 'later.keys',
+  providers: 'later.providers',
+  audit: 'later.audit',
+}
+
+export function App() {
+  const t = useT()
+  const screen = useNavigation((state) => state.screen)
+  const language = useSettings((state) => state.settings.language)
+  const heading = useRef<HTMLHeadingElement>(null)
+
+  useEffect(() => {
+    void useSettings.getState().load()
+    void useSystem.getState().checkKeychain()
+  }, [])
+  useEffect(() => {
+    document.documentElement.lang = language
+  }, [language])
+  // Moving focus to the new screen's heading tells keyboard and screen-reader users where they are.
+  const firstScreen = useRef(true)
+  useEffect(() => {
+    if (firstScreen.current) firstScreen.current = false
+    else heading.current?.focus()
+  }, [screen])
+
+  const comingLater = COMING_LATER[screen]
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#content">
+        {t('nav.skip')}
+      </a>
+      <Sidebar />
+      <main id="content" className="content">
+        <h1 ref={heading} tabIndex={-1}>
+          {t(screenLabel(screen))}
+        </h1>
+        {comingLater ? <ComingLaterScreen description={comingLater} /> : <SettingsScreen />}
+      </main>
+      <StatusBar />
+      <Toaster />
+    </div>
+  )
+}

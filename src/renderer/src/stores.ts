@@ -1,0 +1,19 @@
+import { createNavigationStore } from './features/navigation/store'
+import { createSettingsStore } from './features/settings/store'
+import { createSystemStore } from './features/system/store'
+import { createToastStore } from './features/toasts/store'
+import { translator } from './i18n/translate'
+import type { IpcError } from '../../shared/errors'
+
+// One store per feature, each given the API it needs; this is the only place that reads window.teken.
+export const useToasts = createToastStore()
+
+function reportError(error: IpcError): void {
+  const t = translator(useSettings.getState().settings.language)
+  // A translated headline per code; main's English message stays as the specific detail.
+  useToasts.getState().push({ kind: 'error', title: t(`error.${error.code}`), detail: error.message })
+}
+
+export const useNavigation = createNavigationStore()
+export const useSettings = createSettingsStore(window.teken, reportError)
+export const useSystem = createSystemStore(window.teken, reportError)

@@ -1,0 +1,32 @@
+import type { z } from 'zod'
+import { appChannels } from './app'
+import { settingsChannels } from './settings'
+
+export interface ChannelSpec {
+  request: z.ZodType
+  response: z.ZodType
+}
+
+/**
+ * The one map of every IPC method: name → request and response schemas. Main registers a handler
+ * for each, the preload exposes each as `window.teken.<name>`, and both sides validate with these
+ * schemas. A domain adds its channels in its own file and spreads them here.
+ */
+export const ipcContract = {
+  ...appChannels,
+  ...settingsChannels,
+} as const satisfies Record<string, ChannelSpec>
+
+export type IpcContract = typeof ipcContract
+export type MethodName = keyof IpcContract
+export type RequestOf<M extends MethodName> = z.input<IpcContract[M]['request']>
+export type ResponseOf<M extends MethodName> = z.output<IpcContract[M]['response']>
+
+export const methodNames = Object.keys(ipcContract) as MethodName[]
+
+export const channelName = (method: MethodName): `teken:${MethodName}` => `teken:${method}`
+
+export const isMethodName = (value: string): value is MethodName => Object.hasOwn(ipcContract, value)
+
+export * from './app'
+export * from './settings'

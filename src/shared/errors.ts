@@ -1,0 +1,54 @@
+import { z } from 'zod'
+
+/**
+ * Every failure that crosses the IPC boundary carries one of these codes. The renderer shows a
+ * translated text per code (falling back to `message`), so codes are API: add, never rename.
+ */
+export const ERROR_CODES = [
+  'INVALID_REQUEST',
+  'INVALID_RESPONSE',
+  'FORBIDDEN_SENDER',
+  'TRANSPORT_FAILED',
+  'KEYCHAIN_UNAVAILABLE',
+  'EXTERNAL_LINK_REJECTED',
+  'INTERNAL',
+] as const
+
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+export const IpcErrorSchema = z
+  .object({
+    code: z.enum(ERROR_CODES),
+    /** English, human, safe to show: never a secret, a stack or a file's contents. */
+    message: z.string(),
+    /** Values the renderer interpolates into its translated text. */
+    details: z.record(z.string(), z.string()).optional(),
+  })
+  .strict()
+
+export type IpcError = z.infer<typeof IpcErrorSchema>
+
+/** A domain failure the user can act on. Anything else thrown in main becomes `INTERNAL`. */
+export class TekenError extends Error {
+  readonly code: ErrorCode
+  readonly details?: Record<string, string>
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, string>) {
+    super(message)
+    this.name = 'TekenError'
+    this.code = code
+    this.details = details
+  }
+
+  toIpcError(): IpcError {
+    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message }
+  }
+}
+
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError }
+
+export const ipcResultSchema = <T extends z.ZodType>(value: T) =>
+  z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), value }).strict(),
+    z.object({ ok: z.literal(false), error: IpcErrorSchema }).strict(),
+  ])
