@@ -21,6 +21,7 @@ if ! has_secret_service; then
   trap 'rm -rf "$keyring_home"' EXIT
   eval "$(printf 'teken-throwaway' | XDG_DATA_HOME="$keyring_home" gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)"
   export GNOME_KEYRING_CONTROL
+  for _ in $(seq 50); do has_secret_service && break; sleep 0.1; done
   has_secret_service || { echo "with-keyring: gnome-keyring-daemon started but no Secret Service appeared on D-Bus" >&2; exit 1; }
 fi
 "$@"

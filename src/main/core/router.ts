@@ -27,8 +27,8 @@ export function createRouter(handlers: Handlers, log: Logger): Router {
       }
       try {
         const handler = handlers[method] as (request: unknown) => Promise<unknown>
-        // Parsing the answer also strips any field the contract does not name, so a handler that
-        // returns a richer domain object cannot leak more than the schema allows.
+        // The contract's response schemas are strict: an answer with a field the contract does not
+        // name is refused (INTERNAL), so a handler returning a richer domain object cannot leak it.
         return { ok: true, value: spec.response.parse(await handler(request.data)) }
       } catch (error) {
         if (error instanceof TekenError) return { ok: false, error: error.toIpcError() }
