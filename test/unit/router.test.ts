@@ -3,7 +3,7 @@ import { createRouter, type Handlers } from '../../src/main/core/router'
 import type { Logger } from '../../src/main/ports/logger'
 import { TekenError } from '../../src/shared/errors'
 
-const silentLog = (): Logger & { error: ReturnType<typeof vi.fn> } => ({ info: vi.fn(), warn: vi.fn(), error: vi.fn() })
+const silentLog = () => ({ info: vi.fn(), warn: vi.fn(), error: vi.fn<Logger['error']>() })
 
 function handlers(overrides: Partial<Handlers> = {}): Handlers {
   return {

@@ -19,7 +19,7 @@ const MIME_TYPES: Record<string, string> = {
 export interface AssetResponse {
   status: number
   headers: Record<string, string>
-  body: Uint8Array | string
+  body: Uint8Array<ArrayBuffer> | string
 }
 
 /**
