@@ -1,7 +1,10 @@
 import { Command, CommanderError } from 'commander'
 import packageJson from '../../package.json'
 import { TekenError } from '../shared/errors'
+import { registerCredentialCommands } from './commands/credentials'
+import { registerKeyCommands } from './commands/keys'
 import { registerSystemCommands } from './commands/system'
+import { registerVaultCommands } from './commands/vault'
 import { createCliContext } from './context'
 
 /** `npm run cli -- …`: headless Teken on the same core as the desktop app. */
@@ -11,7 +14,11 @@ export function buildProgram(): Command {
     .version(packageJson.version)
     .showHelpAfterError()
     .exitOverride()
-  registerSystemCommands(program, createCliContext())
+  const context = createCliContext()
+  registerSystemCommands(program, context)
+  registerKeyCommands(program, context)
+  registerCredentialCommands(program, context)
+  registerVaultCommands(program, context)
   return program
 }
 

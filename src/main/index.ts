@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { app, BrowserWindow, ipcMain, Menu, session, shell } from 'electron'
 import { handleAppProtocol, registerAppSchemeAsPrivileged } from './app-protocol'
 import { createTekenCore, defaultCoreOptions } from './core/teken-core'
+import { electronDesktopPorts } from './electron/desktop-ports'
 import { createSenderGuard, registerIpcHandlers } from './ipc'
 import { buildMenuTemplate } from './menu'
 import { resolveDataDir } from './platform/paths'
@@ -40,7 +41,13 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     const core = createTekenCore(
-      defaultCoreOptions('electron', { version: app.getVersion(), dataDir: app.getPath('userData'), log, openExternal: (url) => shell.openExternal(url) }),
+      defaultCoreOptions('electron', {
+        version: app.getVersion(),
+        dataDir: app.getPath('userData'),
+        log,
+        openExternal: (url) => shell.openExternal(url),
+        desktop: electronDesktopPorts(),
+      }),
     )
     handleAppProtocol(join(__dirname, '../renderer'))
     registerIpcHandlers(ipcMain, core.router, guard.isTrusted, log)

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createTekenCore, defaultCoreOptions, type TekenCore } from '../../src/main/core/teken-core'
+import { createTekenCore, defaultCoreOptions, type CoreOptions, type TekenCore } from '../../src/main/core/teken-core'
 import type { Logger } from '../../src/main/ports/logger'
 
 export interface TestCore {
@@ -19,7 +19,7 @@ export interface TestCore {
  * A real main core (real keytar, real files) isolated in a temp data folder and a keychain service
  * name of its own, exactly as `TEKEN_DATA_DIR` / `TEKEN_KEYCHAIN_SERVICE` isolate scripts.
  */
-export async function createTestCore(runtime: 'web-harness' | 'cli' = 'web-harness'): Promise<TestCore> {
+export async function createTestCore(runtime: 'web-harness' | 'cli' = 'web-harness', overrides: Partial<CoreOptions> = {}): Promise<TestCore> {
   const dataDir = await mkdtemp(join(tmpdir(), 'teken-test-'))
   const keychainService = `teken-test-${randomBytes(6).toString('hex')}`
   const openedLinks: string[] = []
@@ -30,7 +30,7 @@ export async function createTestCore(runtime: 'web-harness' | 'cli' = 'web-harne
     error: (message, error) => void logLines.push(`error ${message} ${String(error)}`),
   }
   const core = createTekenCore(
-    defaultCoreOptions(runtime, { version: '0.0.0-test', log, openExternal: async (url) => void openedLinks.push(url) }, { TEKEN_DATA_DIR: dataDir, TEKEN_KEYCHAIN_SERVICE: keychainService }),
+    defaultCoreOptions(runtime, { version: '0.0.0-test', log, openExternal: async (url) => void openedLinks.push(url), ...overrides }, { TEKEN_DATA_DIR: dataDir, TEKEN_KEYCHAIN_SERVICE: keychainService }),
   )
   return { core, dataDir, keychainService, openedLinks, logLines, dispose: () => rm(dataDir, { recursive: true, force: true }) }
 }

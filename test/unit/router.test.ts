@@ -1,15 +1,23 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createRouter, type Handlers } from '../../src/main/core/router'
 import type { Logger } from '../../src/main/ports/logger'
+import { methodNames } from '../../src/shared/contract'
 import { TekenError } from '../../src/shared/errors'
 
 const silentLog = () => ({ info: vi.fn(), warn: vi.fn(), error: vi.fn<Logger['error']>() })
 
+/** Every method throws unless a test gives it a body. */
 function handlers(overrides: Partial<Handlers> = {}): Handlers {
+  const unused = Object.fromEntries(
+    methodNames.map((method) => [
+      method,
+      async () => {
+        throw new Error(`${method} not used in this test`)
+      },
+    ]),
+  )
   return {
-    getAppInfo: async () => {
-      throw new Error('not used')
-    },
+    ...(unused as unknown as Handlers),
     getKeychainStatus: async () => ({ available: true, backend: 'memory', service: 'test' }),
     openExternalLink: async () => ({ opened: true }),
     getSettings: async () => ({ language: 'id', environment: 'sandbox' }),

@@ -1,13 +1,21 @@
+import { userInfo } from 'node:os'
+import { join } from 'node:path'
 import type { AppInfo } from '../../shared/contract'
 import { createAppInfoService } from '../app-info/app-info-service'
+import { createAuditLog } from '../audit/audit-log'
+import { createCredentialSessions } from '../credentials/credential-sessions'
 import { createKeychainService } from '../keychain/keychain-service'
+import { writeFileAtomic } from '../platform/atomic-file'
 import { resolveDataDir } from '../platform/paths'
 import { systemClock, type Clock } from '../ports/clock'
 import { createKeytarSecretStore } from '../ports/keytar-secret-store'
 import { createConsoleLogger, type Logger } from '../ports/logger'
 import { keychainServiceFromEnv, type SecretStore } from '../ports/secret-store'
+import { headlessDesktopPorts, type DesktopPorts } from '../ports/desktop'
 import { checkExternalUrl, type ExternalLinkOpener } from '../security/external-links'
 import { createSettingsService } from '../settings/settings-service'
+import { createKeyService } from '../vault/key-service'
+import { createVault } from '../vault/vault'
 import { createRouter, type Handlers, type Router } from './router'
 
 export interface CoreOptions {
@@ -18,6 +26,8 @@ export interface CoreOptions {
   clock: Clock
   log: Logger
   openExternal: ExternalLinkOpener
+  /** Native save dialog, clipboard and reveal window; headless runtimes get `headlessDesktopPorts`. */
+  desktop: DesktopPorts
 }
 
 /**
@@ -25,11 +35,18 @@ export interface CoreOptions {
  * the CLI all start here, so they share one data folder, one keychain and one set of rules.
  */
 export function createTekenCore(options: CoreOptions) {
+  const audit = createAuditLog({ file: join(options.dataDir, 'audit.log'), clock: options.clock, actor: osUser() })
+  const vault = createVault({ ...options, audit })
   const services = {
     appInfo: createAppInfoService(options),
     keychain: createKeychainService(options.secretStore),
     settings: createSettingsService(options),
+    audit,
+    vault,
+    keys: createKeyService({ vault, fileSaver: options.desktop.fileSaver, audit, clock: options.clock }),
+    credentials: createCredentialSessions({ vault, clipboard: options.desktop.clipboard, secretPresenter: options.desktop.secretPresenter, clock: options.clock, audit }),
   }
+  const saved = (path: string | null) => (path ? { saved: true, path } : { saved: false })
 
   const handlers: Handlers = {
     getAppInfo: async () => services.appInfo.get(),
@@ -40,6 +57,42 @@ export function createTekenCore(options: CoreOptions) {
     },
     getSettings: () => services.settings.get(),
     updateSettings: (patch) => services.settings.update(patch),
+
+    getVaultStatus: () => vault.status(),
+    listVaultItems: () => vault.list(),
+    generateKey: (request) => services.keys.generate(request),
+    importKey: ({ name, tags, source, passphrase }) =>
+      services.keys.import({ name, tags, passphrase, bytes: source.kind === 'file' ? Buffer.from(source.base64, 'base64') : source.text }),
+    addSecret: (request) => {
+      const { name, tags, ...secret } = request
+      return vault.addSecret({ name, tags, secret })
+    },
+    deleteVaultItem: ({ id }) => vault.remove(id),
+    exportPublicKey: async ({ id, format }) => {
+      const exported = await services.keys.publicKey(id, format)
+      const isPem = format.endsWith('-pem')
+      return { fileName: exported.fileName, base64: exported.bytes.toString('base64'), fingerprint: exported.fingerprint, ...(isPem ? { text: exported.bytes.toString('utf8') } : {}) }
+    },
+    savePublicKey: async ({ id, format }) => saved(await services.keys.savePublicKey(id, format)),
+    savePrivateKey: async ({ id, format, passphrase }) => saved(await services.keys.savePrivateKey(id, format, passphrase)),
+    saveVaultBackup: async ({ passphrase }) => saved(await services.keys.saveBackup(passphrase)),
+    importVaultBackup: async ({ base64, passphrase }) => ({ imported: await vault.importBackup(Buffer.from(base64, 'base64'), passphrase) }),
+    resetVault: () => vault.reset(),
+
+    decryptCredentials: ({ keyId, keyFile, credFile, digest, pbkdf2, iterations }) =>
+      services.credentials.decrypt({
+        keyRef: keyId,
+        keyFile: { name: keyFile.fileName, bytes: Buffer.from(keyFile.base64, 'base64') },
+        credFile: { name: credFile.fileName, bytes: Buffer.from(credFile.base64, 'base64') },
+        kdf: { digest, pbkdf2, ...(iterations ? { iterations } : {}) },
+      }),
+    copyCredentialField: ({ sessionId, field }) => services.credentials.copy(sessionId, field),
+    revealCredentialField: async ({ sessionId, field }) => {
+      await services.credentials.reveal(sessionId, field)
+      return { shown: true }
+    },
+    saveCredentialProfile: ({ sessionId, name, tags }) => services.credentials.saveProfile(sessionId, name, tags),
+    discardCredentials: async ({ sessionId }) => ({ discarded: services.credentials.discard(sessionId) }),
   }
 
   const router: Router = createRouter(handlers, options.log)
@@ -48,18 +101,35 @@ export function createTekenCore(options: CoreOptions) {
 
 export type TekenCore = ReturnType<typeof createTekenCore>
 
-/** The real ports, configured from the environment (`TEKEN_DATA_DIR`, `TEKEN_KEYCHAIN_SERVICE`). */
+function osUser(): string {
+  try {
+    return userInfo().username
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? 'unknown'
+  }
+}
+
+/**
+ * The real ports, configured from the environment (`TEKEN_DATA_DIR`, `TEKEN_KEYCHAIN_SERVICE`).
+ * Without native windows, "Save as…" writes into the data folder's `exports/`.
+ */
 export function defaultCoreOptions(
   runtime: AppInfo['runtime'],
   overrides: Partial<CoreOptions> & Pick<CoreOptions, 'version' | 'openExternal'>,
   env: NodeJS.ProcessEnv = process.env,
 ): CoreOptions {
+  const dataDir = overrides.dataDir ?? resolveDataDir(env)
   return {
     runtime,
-    dataDir: resolveDataDir(env),
+    dataDir,
     secretStore: createKeytarSecretStore(keychainServiceFromEnv(env)),
     clock: systemClock,
     log: createConsoleLogger(runtime),
+    desktop: headlessDesktopPorts(async (name, bytes) => {
+      const path = join(dataDir, 'exports', name)
+      await writeFileAtomic(path, bytes)
+      return path
+    }),
     ...overrides,
   }
 }

@@ -3,6 +3,7 @@ import { ComingLaterScreen } from './features/coming-later/ComingLaterScreen'
 import { Sidebar, screenLabel } from './features/navigation/Sidebar'
 import type { Screen } from './features/navigation/store'
 import { SettingsScreen } from './features/settings/SettingsScreen'
+import { KeysScreen } from './features/vault/KeysScreen'
 import { StatusBar } from './features/shell/StatusBar'
 import { Toaster } from './features/toasts/Toaster'
 import type { MessageKey } from './i18n/messages'
@@ -12,9 +13,13 @@ import { useNavigation, useSettings, useSystem } from './stores'
 const COMING_LATER: Partial<Record<Screen, MessageKey>> = {
   documents: 'later.documents',
   batches: 'later.batches',
-  keys: 'later.keys',
   providers: 'later.providers',
   audit: 'later.audit',
+}
+
+const SCREEN_COMPONENTS: Partial<Record<Screen, () => React.JSX.Element>> = {
+  keys: KeysScreen,
+  settings: SettingsScreen,
 }
 
 export function App() {
@@ -38,6 +43,7 @@ export function App() {
   }, [screen])
 
   const comingLater = COMING_LATER[screen]
+  const ScreenComponent = SCREEN_COMPONENTS[screen]
   return (
     <div className="shell">
       <a className="skip-link" href="#content">
@@ -48,7 +54,7 @@ export function App() {
         <h1 ref={heading} tabIndex={-1}>
           {t(screenLabel(screen))}
         </h1>
-        {comingLater ? <ComingLaterScreen description={comingLater} /> : <SettingsScreen />}
+        {ScreenComponent ? <ScreenComponent /> : comingLater && <ComingLaterScreen description={comingLater} />}
       </main>
       <StatusBar />
       <Toaster />

@@ -1,7 +1,9 @@
+import { createCredentialsStore } from './features/credentials/store'
 import { createNavigationStore } from './features/navigation/store'
 import { createSettingsStore } from './features/settings/store'
 import { createSystemStore } from './features/system/store'
 import { createToastStore } from './features/toasts/store'
+import { createVaultStore } from './features/vault/store'
 import { translator } from './i18n/translate'
 import type { IpcError } from '../../shared/errors'
 
@@ -17,3 +19,5 @@ function reportError(error: IpcError): void {
 export const useNavigation = createNavigationStore()
 export const useSettings = createSettingsStore(window.teken, reportError)
 export const useSystem = createSystemStore(window.teken, reportError)
+export const useVault = createVaultStore(window.teken, reportError)
+export const useCredentials = createCredentialsStore(window.teken, reportError, () => useVault.getState().refresh())

@@ -1,6 +1,8 @@
 import type { z } from 'zod'
 import { appChannels } from './app'
+import { credentialChannels } from './credentials'
 import { settingsChannels } from './settings'
+import { vaultChannels } from './vault'
 
 export interface ChannelSpec {
   request: z.ZodType
@@ -15,6 +17,8 @@ export interface ChannelSpec {
 export const ipcContract = {
   ...appChannels,
   ...settingsChannels,
+  ...vaultChannels,
+  ...credentialChannels,
 } as const satisfies Record<string, ChannelSpec>
 
 export type IpcContract = typeof ipcContract
@@ -29,4 +33,6 @@ export const channelName = (method: MethodName): `teken:${MethodName}` => `teken
 export const isMethodName = (value: string): value is MethodName => Object.hasOwn(ipcContract, value)
 
 export * from './app'
+export * from './credentials'
 export * from './settings'
+export * from './vault'

@@ -1,5 +1,6 @@
-import { useRef, useState } from 'react'
+import { useState } from 'react'
 import { ENVIRONMENTS, type Environment } from '../../../../shared/contract'
+import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { useT } from '../../i18n/useT'
 import { useSettings, useToasts } from '../../stores'
 
@@ -9,7 +10,7 @@ export function EnvironmentSwitch() {
   const environment = useSettings((state) => state.settings.environment)
   const update = useSettings((state) => state.update)
   const push = useToasts((state) => state.push)
-  const dialog = useRef<HTMLDialogElement>(null)
+  const [confirming, setConfirming] = useState(false)
   const [busy, setBusy] = useState(false)
 
   async function apply(next: Environment) {
@@ -20,7 +21,7 @@ export function EnvironmentSwitch() {
 
   function choose(next: Environment) {
     if (next === environment) return
-    if (next === 'production') dialog.current?.showModal()
+    if (next === 'production') setConfirming(true)
     else void apply(next)
   }
 
@@ -33,20 +34,20 @@ export function EnvironmentSwitch() {
           {t(`env.${option}`)}
         </label>
       ))}
-      <dialog ref={dialog} className="confirm" aria-labelledby="env-confirm-title">
-        <form method="dialog">
-          <h2 id="env-confirm-title">{t('env.confirm.title')}</h2>
-          <p>{t('env.confirm.body')}</p>
-          <div className="actions">
-            <button value="cancel" autoFocus>
-              {t('env.confirm.cancel')}
-            </button>
-            <button value="ok" className="danger" onClick={() => void apply('production')}>
-              {t('env.confirm.ok')}
-            </button>
-          </div>
-        </form>
-      </dialog>
+      <ConfirmDialog
+        open={confirming}
+        title={t('env.confirm.title')}
+        confirmLabel={t('env.confirm.ok')}
+        cancelLabel={t('env.confirm.cancel')}
+        danger
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => {
+          setConfirming(false)
+          void apply('production')
+        }}
+      >
+        <p>{t('env.confirm.body')}</p>
+      </ConfirmDialog>
     </fieldset>
   )
 }

@@ -1,0 +1,5 @@
+export { opensslEncDecrypt, opensslEncEncrypt, type EncDigest, type EncKdf } from './openssl-enc'
+export { decryptCredentialFile, decryptOvoCredentials, type DecryptCredentialOptions, type DecryptedCredentials } from './ovo-credentials'
+export { maskSecret, parseCredentials, type CredentialField, type ParsedCredentials } from './parse-credentials'
+export { passwordFromPassFile } from './pass-file'
+export { rsaPkcs1v15Decrypt } from './rsa-pkcs1'

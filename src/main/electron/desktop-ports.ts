@@ -1,0 +1,34 @@
+import { basename } from 'node:path'
+import { BrowserWindow, clipboard, dialog } from 'electron'
+import { writeFileAtomic } from '../platform/atomic-file'
+import type { DesktopPorts } from '../ports/desktop'
+
+/** The desktop ports backed by Electron: native save dialog, OS clipboard, native message box. */
+export function electronDesktopPorts(): DesktopPorts {
+  const parent = () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0]
+  return {
+    fileSaver: {
+      async save({ title, suggestedName, bytes }) {
+        const window = parent()
+        const options = { title, defaultPath: basename(suggestedName) }
+        const choice = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options)
+        if (choice.canceled || !choice.filePath) return null
+        await writeFileAtomic(choice.filePath, bytes)
+        return choice.filePath
+      },
+    },
+    clipboard: {
+      writeText: (text) => clipboard.writeText(text),
+      readText: () => clipboard.readText(),
+      clear: () => clipboard.clear(),
+    },
+    secretPresenter: {
+      async show(title, secret) {
+        const window = parent()
+        const options = { type: 'info' as const, title, message: title, detail: secret, buttons: ['OK'] }
+        if (window) await dialog.showMessageBox(window, options)
+        else await dialog.showMessageBox(options)
+      },
+    },
+  }
+}

@@ -1,0 +1,46 @@
+import { TekenError } from '../../shared/errors'
+
+/** Native "Save as…": main writes the file the user chose; the bytes never pass through the renderer. */
+export interface FileSaver {
+  /** Resolves with the saved path, or null when the user cancelled. */
+  save(request: { title: string; suggestedName: string; bytes: Uint8Array }): Promise<string | null>
+}
+
+/** The OS clipboard, written from main so copied secrets never exist in renderer memory. */
+export interface Clipboard {
+  writeText(text: string): Promise<void>
+  readText(): Promise<string>
+  clear(): void
+}
+
+/** Shows one secret to the user in a window main owns (a native dialog), never in the renderer. */
+export interface SecretPresenter {
+  show(title: string, secret: string): Promise<void>
+}
+
+export interface DesktopPorts {
+  fileSaver: FileSaver
+  clipboard: Clipboard
+  secretPresenter: SecretPresenter
+}
+
+const desktopOnly = (what: string) => new TekenError('DESKTOP_ONLY', `${what} needs the desktop app's native windows; the browser harness and the CLI cannot do it.`)
+
+/** For runtimes without native windows (web harness, CLI): saving lands in a folder, the rest says why not. */
+export function headlessDesktopPorts(saveInto: (name: string, bytes: Uint8Array) => Promise<string>): DesktopPorts {
+  return {
+    fileSaver: { save: ({ suggestedName, bytes }) => saveInto(suggestedName, bytes) },
+    clipboard: {
+      writeText: async () => {
+        throw desktopOnly('Copying a secret to the clipboard')
+      },
+      readText: async () => '',
+      clear: () => undefined,
+    },
+    secretPresenter: {
+      show: async () => {
+        throw desktopOnly('Revealing a secret')
+      },
+    },
+  }
+}

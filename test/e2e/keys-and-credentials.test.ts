@@ -1,0 +1,123 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startWebHarness, type WebHarness } from '../../src/dev/web-harness'
+import { createKeytarSecretStore } from '../../src/main/ports/keytar-secret-store'
+import { VAULT_KEY_ACCOUNT } from '../../src/main/vault/vault'
+import { launchChromium } from '../support/chromium'
+import { createTestCore, type TestCore } from '../support/core'
+import { openssl } from '../support/openssl'
+
+const CLIENT_SECRET = 'ovo-uat-Sup3r$ecret-7f3a9c'
+const CLIENT_ID = 'TEKEN-PARTNER-0042'
+
+describe('Keys & credentials in Chromium: generate → export public → decrypt an OVO credential pair', () => {
+  let testCore: TestCore
+  let harness: WebHarness
+  let browser: Browser
+  let page: Page
+  const framesToPage: string[] = []
+  const consoleProblems: string[] = []
+
+  beforeAll(async () => {
+    testCore = await createTestCore()
+    harness = await startWebHarness({ rendererDir: resolve('out/renderer'), router: testCore.core.router, log: { info() {}, warn() {}, error() {} } })
+    browser = await launchChromium()
+    page = await browser.newPage()
+    // Everything main sends the renderer passes through this socket: record it for the secret scan.
+    page.on('websocket', (socket) => socket.on('framereceived', (frame) => framesToPage.push(String(frame.payload))))
+    page.on('console', (message) => message.type() === 'error' && consoleProblems.push(message.text()))
+    page.on('pageerror', (error) => consoleProblems.push(error.message))
+    await page.goto(harness.url)
+    await page.getByRole('heading', { level: 1 }).waitFor()
+    await page.keyboard.press('Alt+3')
+    await page.getByRole('heading', { level: 1, name: 'Kunci & kredensial' }).waitFor()
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await harness?.close()
+    await createKeytarSecretStore(testCore.keychainService).delete(VAULT_KEY_ACCOUNT)
+    await testCore?.dispose()
+  })
+
+  it('generates a key, shows its fingerprint, and exports the public key byte-exact with openssl', async () => {
+    await page.getByLabel('Nama di brankas').first().fill('ovo-e2e')
+    await page.getByLabel('Tag').first().fill('ovo, snap')
+    await page.getByRole('button', { name: 'Buat kunci' }).click()
+    const row = page.getByTestId('vault-items').getByRole('row', { name: /ovo-e2e/ })
+    await row.waitFor()
+    await expect(row.textContent()).resolves.toMatch(/RSA-2048/)
+    await expect(row.textContent()).resolves.toMatch(/SHA-256 ([0-9a-f]{2}:){31}[0-9a-f]{2}/)
+
+    await page.getByRole('button', { name: 'Kunci publik: ovo-e2e' }).click()
+    const pem = await page.getByTestId('public-key-pem').inputValue()
+    expect(pem).toMatch(/^-----BEGIN PUBLIC KEY-----\n/)
+
+    // The same key, exported by main for openssl to check: openssl's own -pubout must match the UI text.
+    const { key } = await testCore.core.services.vault.privateKey('ovo-e2e')
+    const privatePem = key.export({ type: 'pkcs8', format: 'pem' }).toString()
+    expect(openssl(['pkey', '-pubout'], { input: privatePem }).toString()).toBe(pem)
+
+    await page.getByRole('radio', { name: /PKCS#1 PEM/ }).check()
+    await expect.poll(() => page.getByTestId('public-key-pem').inputValue()).toBe(openssl(['rsa', '-RSAPublicKey_out'], { input: privatePem }).toString())
+
+    await page.getByRole('button', { name: /Simpan sebagai ovo-e2e\.pkcs1\.pub\.pem/ }).click()
+    const savedPath = join(testCore.dataDir, 'exports', 'ovo-e2e.pkcs1.pub.pem')
+    await expect.poll(() => readFile(savedPath, 'utf8').catch(() => '')).toMatch(/BEGIN RSA PUBLIC KEY/)
+    await page.getByRole('button', { name: 'Tutup' }).first().click()
+  })
+
+  it('decrypts key.bin.enc + cred_file.enc made by openssl, shows fields masked, and saves a partner profile', async () => {
+    const work = testCore.dataDir
+    const publicPem = openssl(['pkey', '-pubout'], { input: (await testCore.core.services.vault.privateKey('ovo-e2e')).key.export({ type: 'pkcs8', format: 'pem' }) })
+    await writeFile(join(work, 'pub.pem'), publicPem)
+    // OVO's side of the SOP, with the real openssl.
+    await writeFile(join(work, 'key.bin'), openssl(['rand', '-base64', '32']))
+    openssl(['pkeyutl', '-encrypt', '-pubin', '-inkey', 'pub.pem', '-in', 'key.bin', '-out', 'key.bin.enc'], { cwd: work })
+    await writeFile(join(work, 'cred.json'), JSON.stringify({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET }, null, 2))
+    openssl(['enc', '-aes-256-cbc', '-salt', '-in', 'cred.json', '-out', 'cred_file.enc', '-pass', 'file:./key.bin', '-md', 'md5'], { cwd: work })
+
+    await page.getByTestId('key-file-drop').locator('input[type=file]').setInputFiles(join(work, 'key.bin.enc'))
+    await page.getByTestId('cred-file-drop').locator('input[type=file]').setInputFiles(join(work, 'cred_file.enc'))
+    await page.getByRole('button', { name: 'Dekripsi' }).click()
+
+    const result = page.getByTestId('credential-result')
+    await result.waitFor()
+    // The digest was not given: Teken tried SHA-256, then MD5, and says which worked.
+    await expect(result.textContent()).resolves.toMatch(/MD5 \(EVP_BytesToKey\)/)
+    await expect(result.textContent()).resolves.toMatch(/sha256 → md5/)
+    await expect(result.getByRole('row', { name: /client_secret/ }).count()).resolves.toBe(1)
+    await expect(result.textContent()).resolves.not.toContain(CLIENT_SECRET)
+    await expect(result.textContent()).resolves.not.toContain(CLIENT_ID)
+
+    // Copy goes from main to the OS clipboard; the browser harness has none and says so plainly.
+    await page.getByRole('button', { name: 'Salin: client_secret' }).click()
+    await page.getByRole('alert').filter({ hasText: 'memerlukan aplikasi desktop' }).waitFor()
+
+    await page.getByLabel('Nama profil mitra').fill('OVO UAT')
+    await page.getByRole('button', { name: 'Simpan ke brankas' }).click()
+    const profileRow = page.getByTestId('vault-items').getByRole('row', { name: /OVO UAT/ })
+    await profileRow.waitFor()
+    await expect(profileRow.textContent()).resolves.toMatch(/client_id, client_secret/)
+    await expect(testCore.core.services.vault.secret('OVO UAT')).resolves.toMatchObject({
+      secret: { kind: 'fields', fields: [{ name: 'client_id', value: CLIENT_ID }, { name: 'client_secret', value: CLIENT_SECRET }] },
+    })
+  })
+
+  it('never sent the renderer a private key, a decrypted secret or the vault key', async () => {
+    const { key } = await testCore.core.services.vault.privateKey('ovo-e2e')
+    const pkcs8 = key.export({ type: 'pkcs8', format: 'der' }).toString('base64')
+    const privateExponent = key.export({ format: 'jwk' }).d!
+    const keyBin = (await readFile(join(testCore.dataDir, 'key.bin'), 'utf8')).trim()
+    const vaultKeyValue = await createKeytarSecretStore(testCore.keychainService).get(VAULT_KEY_ACCOUNT)
+    expect(framesToPage.length).toBeGreaterThan(10)
+    const traffic = framesToPage.join('\n')
+    for (const secret of [CLIENT_SECRET, CLIENT_ID, keyBin, privateExponent, pkcs8.slice(40, 120), vaultKeyValue!]) {
+      expect(traffic.includes(secret), `a secret reached the renderer: ${secret.slice(0, 6)}…`).toBe(false)
+    }
+    expect(traffic).not.toMatch(/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/)
+    expect(consoleProblems).toEqual([])
+  })
+})
