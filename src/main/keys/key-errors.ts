@@ -62,3 +62,15 @@ export function unsupportedEncryption(encryption: string, remedy: string): Teken
 
 export const REMEDY_REENCRYPT =
   'Re-encrypt it with AES-256: "openssl pkcs8 -topk8 -v2 aes-256-cbc -in old.pem -out new.pem" (OpenSSL 3 may need "-provider legacy -provider default" to read the old file), then import new.pem.'
+
+/**
+ * Key-derivation work a file may ask for. Real tools stay far below (OpenSSL: 2,048-600,000
+ * iterations; ssh-keygen: 16-100 bcrypt rounds); a crafted file asking for more would freeze main.
+ */
+export const MAX_KDF_ITERATIONS = 5_000_000
+export const MAX_BCRYPT_ROUNDS = 1_024
+
+export function checkKdfCost(cost: number, limit: number, what: string): number {
+  if (cost > limit) throw unsupportedEncryption(`${what} of ${cost} (Teken accepts up to ${limit})`, 'Re-export the key with standard settings.')
+  return cost
+}

@@ -1,6 +1,6 @@
 import { type CipherGCMTypes, createDecipheriv, createPrivateKey, type Decipheriv, type KeyObject } from 'node:crypto'
 import bcryptPbkdf from 'bcrypt-pbkdf'
-import { keyNotRsa, keyTruncated, passphraseRejected, passphraseRequired, unsupportedEncryption } from './key-errors'
+import { checkKdfCost, keyNotRsa, keyTruncated, MAX_BCRYPT_ROUNDS, passphraseRejected, passphraseRequired, unsupportedEncryption } from './key-errors'
 import { modulusBits } from './rsa-key'
 import type { ImportedKey } from './types'
 
@@ -133,7 +133,7 @@ export function importOpensshKey(binary: Buffer, passphrase: string | undefined)
 function decrypt(cipher: SshCipher, kdfOptions: Buffer, encrypted: Buffer, tag: Buffer | undefined, passphrase: string): Buffer {
   const options = new SshReader(kdfOptions)
   const salt = options.string()
-  const rounds = options.uint32()
+  const rounds = checkKdfCost(options.uint32(), MAX_BCRYPT_ROUNDS, 'a bcrypt round count')
   const password = Buffer.from(passphrase, 'utf8')
   const keyAndIv = new Uint8Array(cipher.keyLength + cipher.ivLength)
   if (bcryptPbkdf.pbkdf(password, password.length, salt, salt.length, keyAndIv, keyAndIv.length, rounds) !== 0) {

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, pbkdf2Sync, randomBytes } from 'node:crypto'
 import forge from 'node-forge'
 import { type Asn1, build, bytesOf, childrenOf, fromBinary, isOctetString, isSequence, oidOf, smallIntegerOf, toBinary } from './der'
-import { keyTruncated, unsupportedEncryption } from './key-errors'
+import { checkKdfCost, keyTruncated, MAX_KDF_ITERATIONS, unsupportedEncryption } from './key-errors'
 
 /*
  * Password-based encryption as PKCS#8 and PKCS#12 use it (RFC 8018 PBES2, RFC 7292 appendix B).
@@ -119,7 +119,7 @@ function requireBytes(node: Asn1 | undefined): Buffer {
 function requireCount(node: Asn1 | undefined): number {
   const count = smallIntegerOf(node)
   if (count === undefined || count < 1) throw keyTruncated('the encryption parameters are damaged')
-  return count
+  return checkKdfCost(count, MAX_KDF_ITERATIONS, 'an iteration count')
 }
 
 /** OpenSSL 3 keeps RC2 in its legacy provider, which Node does not load. */

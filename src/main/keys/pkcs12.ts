@@ -1,7 +1,7 @@
 import { createHash, createHmac, type KeyObject, randomBytes, timingSafeEqual, X509Certificate } from 'node:crypto'
 import { type Asn1, build, bytesOf, childrenOf, explicitContent, isContextTag, isOctetString, isSequence, OID, oidOf, readDer, smallIntegerOf, toDer } from './der'
 import type { TekenError } from '../../shared/errors'
-import { keyFormatUnknown, keyIsPublic, keyTruncated, passphraseRejected, unsupportedEncryption } from './key-errors'
+import { checkKdfCost, keyFormatUnknown, keyIsPublic, keyTruncated, MAX_KDF_ITERATIONS, passphraseRejected, unsupportedEncryption } from './key-errors'
 import {
   ABSENT_PASSWORD,
   type HashName,
@@ -105,6 +105,7 @@ function passwordVerifiedByMac(macData: Asn1, authSafeBytes: Buffer, candidates:
   const expected = octets(digestNode)
   const iterations = iterationsNode ? smallIntegerOf(iterationsNode) : 1
   if (!salt || !expected || iterations === undefined || iterations < 1) throw damaged()
+  checkKdfCost(iterations, MAX_KDF_ITERATIONS, 'a MAC iteration count')
   for (const candidate of candidates) {
     const macKey = pkcs12Kdf(hash, candidate.bmp, salt, 3, iterations, MAC_LENGTHS[hash])
     const actual = createHmac(hash, macKey).update(authSafeBytes).digest()

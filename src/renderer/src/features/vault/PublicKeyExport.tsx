@@ -40,7 +40,7 @@ export function PublicKeyExport({ item, onClose }: { item: VaultItemSummary; onC
         ))}
       </fieldset>
       {exported?.text ? (
-        <textarea className="mono pem" readOnly rows={8} value={exported.text} aria-label={t('vault.publicKey.pem')} data-testid="public-key-pem" />
+        <textarea className="mono pem" readOnly rows={10} value={exported.text} aria-label={t('vault.publicKey.pem')} data-testid="public-key-pem" />
       ) : (
         <p className="muted">{t('vault.publicKey.binary')}</p>
       )}
