@@ -172,6 +172,15 @@ export const id = {
   'error.FILE_NOT_READABLE': 'Berkas tidak dapat dibaca.',
   'error.CREDENTIAL_SESSION_EXPIRED': 'Hasil dekripsi sudah dibuang; dekripsi lagi.',
   'error.DESKTOP_ONLY': 'Tindakan ini memerlukan aplikasi desktop.',
+  'error.PDF_NOT_A_PDF': 'Berkas ini bukan PDF.',
+  'error.PDF_ENCRYPTED': 'PDF ini terenkripsi: masukkan kata sandinya.',
+  'error.PDF_DAMAGED': 'PDF ini rusak dan tidak dapat ditandatangani.',
+  'error.PDF_PAGE_OUT_OF_RANGE': 'Halaman itu tidak ada di dokumen ini.',
+  'error.PDF_RECT_OUTSIDE_PAGE': 'Kotak tanda tangan berada di luar area halaman yang terlihat.',
+  'error.PDF_CERTIFICATE_EXPIRED': 'Sertifikat penanda tangan sudah kedaluwarsa atau belum berlaku.',
+  'error.PDF_IDENTITY_WITHOUT_CERTIFICATE': 'Kunci ini tidak punya sertifikat; impor identitas PKCS#12.',
+  'error.PDF_LOCKED_BY_CERTIFICATION': 'Dokumen ini disertifikasi tanpa izin perubahan; tanda tangan baru akan membatalkannya.',
+  'error.PDF_TIMESTAMP_FAILED': 'Layanan cap waktu (TSA) gagal.',
   'error.INTERNAL': 'Terjadi kesalahan internal; detailnya ada di log.',
 } as const
 
@@ -350,6 +359,15 @@ export const en: Record<MessageKey, string> = {
   'error.FILE_NOT_READABLE': 'The file could not be read.',
   'error.CREDENTIAL_SESSION_EXPIRED': 'The decrypted result was discarded; decrypt again.',
   'error.DESKTOP_ONLY': 'This action needs the desktop app.',
+  'error.PDF_NOT_A_PDF': 'This file is not a PDF.',
+  'error.PDF_ENCRYPTED': 'This PDF is encrypted: enter its password.',
+  'error.PDF_DAMAGED': 'This PDF is damaged and cannot be signed.',
+  'error.PDF_PAGE_OUT_OF_RANGE': 'That page is not in this document.',
+  'error.PDF_RECT_OUTSIDE_PAGE': "The signature box lies outside the page's visible area.",
+  'error.PDF_CERTIFICATE_EXPIRED': "The signer's certificate has expired or is not valid yet.",
+  'error.PDF_IDENTITY_WITHOUT_CERTIFICATE': 'This key has no certificate; import a PKCS#12 identity.',
+  'error.PDF_LOCKED_BY_CERTIFICATION': 'This document is certified with no changes allowed; a new signature would invalidate it.',
+  'error.PDF_TIMESTAMP_FAILED': 'The timestamp service (TSA) failed.',
   'error.INTERNAL': 'An internal error occurred; the details are in the log.',
 }
 
