@@ -35,6 +35,7 @@ export class FakeWebContents extends Emitter {
 export class FakeBrowserWindow extends Emitter {
   static readonly created: FakeBrowserWindow[] = []
   static getAllWindows = () => FakeBrowserWindow.created
+  static getFocusedWindow = (): FakeBrowserWindow | null => null
   readonly webContents = new FakeWebContents()
   readonly loadURL = vi.fn(async (_url: string) => undefined)
   readonly show = vi.fn()

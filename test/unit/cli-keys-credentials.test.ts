@@ -105,3 +105,51 @@ describe('CLI: keys and credentials', () => {
     expect(both.stderr).toMatch(/exactly one of --print or --save-profile/)
   }, 30_000)
 })
+
+describe('CLI: protected private-key export and secrets', () => {
+  let work: string
+  const service = `teken-test-${randomBytes(6).toString('hex')}`
+  const cli = (...args: string[]) => {
+    const result = spawnSync('npm', ['run', '-s', 'cli', '--', ...args], { encoding: 'utf8', env: { ...process.env, TEKEN_DATA_DIR: join(work, 'data'), TEKEN_KEYCHAIN_SERVICE: service } })
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr }
+  }
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'teken-cli-export-'))
+    await writeFile(join(work, 'pass.txt'), 'export passphrase\n')
+    await writeFile(join(work, 'secret.txt'), 'peruri-gateway-key-0123456789\n')
+  })
+  afterAll(async () => {
+    await createKeytarSecretStore(service).delete(VAULT_KEY_ACCOUNT)
+    await rm(work, { recursive: true, force: true })
+  })
+
+  it('exports a generated key as encrypted PKCS#8 and PKCS#12 that openssl opens with the passphrase', async () => {
+    expect(cli('keys', 'generate', '--name', 'signer', '--bits', '2048').status).toBe(0)
+    const spki = cli('keys', 'export-public', '--name', 'signer', '--format', 'spki').stdout
+    for (const [format, file, readBack] of [
+      ['pkcs8', 'signer.key.pem', ['pkey', '-in', 'signer.key.pem', '-passin', 'pass:export passphrase', '-pubout']],
+      ['pkcs12', 'signer.p12', ['pkcs12', '-in', 'signer.p12', '-passin', 'pass:export passphrase', '-nocerts', '-nodes']],
+    ] as const) {
+      const result = cli('keys', 'export-private', '--name', 'signer', '--format', format, '--out', join(work, file), '--passphrase-file', join(work, 'pass.txt'))
+      expect(result.status, result.stderr).toBe(0)
+      const opened = openssl([...readBack], { cwd: work }).toString()
+      const publicKey = format === 'pkcs8' ? opened : openssl(['pkey', '-pubout'], { input: opened }).toString()
+      expect(publicKey).toBe(spki)
+      expect(() => openssl(readBack.map((arg) => (arg === 'pass:export passphrase' ? 'pass:wrong' : arg)), { cwd: work })).toThrow()
+    }
+  }, 60_000)
+
+  it('keeps API keys and Basic-auth pairs, showing only masked previews', () => {
+    const api = cli('vault', 'add-secret', '--name', 'peruri-gateway', '--type', 'api-key', '--secret-file', join(work, 'secret.txt'), '--tag', 'peruri')
+    expect(api.status, api.stderr).toBe(0)
+    expect(api.stdout).toMatch(/saved peruri-gateway \(api-key\) pe•+89/)
+    const basic = cli('vault', 'add-secret', '--name', 'simas-kyc', '--type', 'basic-auth', '--username', 'teken', '--secret-file', join(work, 'pass.txt'))
+    expect(basic.status, basic.stderr).toBe(0)
+    const listed = cli('keys', 'list').stdout
+    expect(listed).toMatch(/^peruri-gateway\tapi-key\t/m)
+    expect(listed).toMatch(/^simas-kyc\tbasic-auth\tteken \//m)
+    expect(listed).not.toContain('peruri-gateway-key-0123456789')
+    expect(listed).not.toContain('export passphrase')
+    expect(cli('vault', 'add-secret', '--name', 'x', '--type', 'api-key', '--username', 'u', '--secret-file', join(work, 'secret.txt')).stderr).toMatch(/--username goes with --type basic-auth/)
+  }, 60_000)
+})

@@ -70,6 +70,22 @@ export function registerKeyCommands(program: Command, context: CliContext): void
     })
 
   keys
+    .command('export-private')
+    .description('write the private key protected by a passphrase: encrypted PKCS#8 PEM or PKCS#12 (with its certificates)')
+    .requiredOption('--name <name>', 'vault name of the key')
+    .addOption(new Option('--format <format>', 'protected key format').choices(['pkcs8', 'pkcs12']).makeOptionMandatory())
+    .requiredOption('--out <path>', 'file to write')
+    .option('--passphrase-file <path>', 'file whose first line is the export passphrase')
+    .action(async (options: { name: string; format: 'pkcs8' | 'pkcs12'; out: string; passphraseFile?: string }) => {
+      const passphrase = (await readPassphrase({ file: options.passphraseFile, prompt: 'Export passphrase', required: true }))!
+      await context.core().services.keys.writePrivateKey(options.name, options.format === 'pkcs12' ? 'pkcs12' : 'pkcs8-encrypted', passphrase, async (_suggestedName, bytes) => {
+        await writeFileAtomic(options.out, bytes)
+        return options.out
+      })
+      context.out(`wrote ${options.out}`)
+    })
+
+  keys
     .command('list')
     .description('list vault items: keys, identities, secrets and partner profiles')
     .action(async () => {

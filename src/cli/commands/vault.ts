@@ -1,5 +1,6 @@
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import { writeFileAtomic } from '../../main/platform/atomic-file'
+import { TekenError } from '../../shared/errors'
 import type { CliContext } from '../context'
 import { readInput } from '../files'
 import { readPassphrase } from '../secrets'
@@ -17,6 +18,26 @@ export function registerVaultCommands(program: Command, context: CliContext): vo
         process.stderr.write(`${status.problem}\n`)
         process.exitCode = 1
       }
+    })
+
+  vault
+    .command('add-secret')
+    .description('keep an API key, client secret, HMAC key or Basic-auth pair in the vault')
+    .requiredOption('--name <name>', 'vault name')
+    .addOption(new Option('--type <type>', 'what the secret is').choices(['api-key', 'client-secret', 'hmac-key', 'basic-auth']).makeOptionMandatory())
+    .option('--username <username>', 'the Basic-auth username (the password is the secret)')
+    .option('--secret-file <path>', 'file whose first line is the secret (otherwise a hidden prompt asks)')
+    .addOption(new Option('--tag <tag...>', 'tags such as peruri, simas').default([]))
+    .action(async (options: { name: string; type: 'api-key' | 'client-secret' | 'hmac-key' | 'basic-auth'; username?: string; secretFile?: string; tag: string[] }) => {
+      if ((options.type === 'basic-auth') !== Boolean(options.username)) throw new TekenError('INVALID_REQUEST', '--username goes with --type basic-auth, and only with it.')
+      const secret = (await readPassphrase({ file: options.secretFile, prompt: options.type === 'basic-auth' ? 'Password' : 'Secret', required: true }))!
+      if (!secret) throw new TekenError('INVALID_REQUEST', 'The secret is empty.')
+      const item = await context.core().services.vault.addSecret({
+        name: options.name,
+        tags: options.tag,
+        secret: options.type === 'basic-auth' ? { type: 'basic-auth', username: options.username!, password: secret } : { type: options.type, value: secret },
+      })
+      context.out(`saved ${item.name} (${item.type}) ${item.preview ?? ''}`.trimEnd())
     })
 
   vault

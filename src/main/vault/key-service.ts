@@ -30,10 +30,16 @@ export function createKeyService(options: { vault: Vault; fileSaver: FileSaver; 
     return { fileName: `${fileStem(item.name)}${PUBLIC_KEY_SUFFIX[format]}`, bytes: exportPublicKey(key, format), fingerprint: publicKeyFingerprint(key) }
   }
 
-  async function protectedPrivateKey(ref: string, format: 'pkcs8-encrypted' | 'pkcs12', passphrase: string): Promise<{ item: VaultItemSummary; fileName: string; bytes: Buffer }> {
+  /**
+   * The private key leaves the vault only encrypted under a passphrase, and every time it does the
+   * audit log says so. `write` puts the bytes somewhere (a native dialog, a CLI path) and says where.
+   */
+  async function writePrivateKey(ref: string, format: 'pkcs8-encrypted' | 'pkcs12', passphrase: string, write: (fileName: string, bytes: Buffer) => Promise<string | null>): Promise<string | null> {
     const { item, key, certificates } = await vault.privateKey(ref)
     const bytes = format === 'pkcs12' ? exportPkcs12(key, certificates, passphrase, item.name) : Buffer.from(exportEncryptedPkcs8(key, passphrase))
-    return { item, fileName: `${fileStem(item.name)}${format === 'pkcs12' ? '.p12' : '.key.pem'}`, bytes }
+    const path = await write(`${fileStem(item.name)}${format === 'pkcs12' ? '.p12' : '.key.pem'}`, bytes)
+    if (path) await audit.append({ action: 'vault.private-key-exported', subject: item.name, details: { format, file: path, ...(item.fingerprint ? { fingerprint: item.fingerprint } : {}) } })
+    return path
   }
 
   return {
@@ -54,13 +60,10 @@ export function createKeyService(options: { vault: Vault; fileSaver: FileSaver; 
       return fileSaver.save({ title: 'Save public key', suggestedName: exported.fileName, bytes: exported.bytes })
     },
 
-    protectedPrivateKey,
+    writePrivateKey,
 
-    async savePrivateKey(ref: string, format: 'pkcs8-encrypted' | 'pkcs12', passphrase: string): Promise<string | null> {
-      const exported = await protectedPrivateKey(ref, format, passphrase)
-      const path = await fileSaver.save({ title: 'Save protected private key', suggestedName: exported.fileName, bytes: exported.bytes })
-      if (path) await audit.append({ action: 'vault.private-key-exported', subject: exported.item.name, details: { format, ...(exported.item.fingerprint ? { fingerprint: exported.item.fingerprint } : {}) } })
-      return path
+    savePrivateKey(ref: string, format: 'pkcs8-encrypted' | 'pkcs12', passphrase: string): Promise<string | null> {
+      return writePrivateKey(ref, format, passphrase, (suggestedName, bytes) => fileSaver.save({ title: 'Save protected private key', suggestedName, bytes }))
     },
 
     async saveBackup(passphrase: string): Promise<string | null> {

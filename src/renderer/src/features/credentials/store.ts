@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import type { TekenApi } from '../../../../shared/api'
 import type { DecryptedCredentialsView, VaultItemSummary } from '../../../../shared/contract'
-import type { IpcError } from '../../../../shared/errors'
+import { valueOrReport, type ReportError } from '../../lib/ipc'
 
 export interface CredentialsState {
   result?: DecryptedCredentialsView
@@ -14,7 +14,7 @@ export interface CredentialsState {
 }
 
 /** Holds only the session handle and masked fields; the decrypted values stay in main. */
-export const createCredentialsStore = (api: TekenApi, onError: (error: IpcError) => void, onVaultChanged: () => Promise<void>) =>
+export const createCredentialsStore = (api: TekenApi, onError: ReportError, onVaultChanged: () => Promise<void>) =>
   create<CredentialsState>()((set, get) => {
     const sessionId = () => get().result?.sessionId ?? ''
     return {
@@ -22,30 +22,22 @@ export const createCredentialsStore = (api: TekenApi, onError: (error: IpcError)
       async decrypt(request) {
         await get().discard()
         set({ busy: true })
-        const result = await api.decryptCredentials(request)
-        set({ busy: false })
-        if (result.ok) set({ result: result.value })
-        else onError(result.error)
+        const result = await valueOrReport(api.decryptCredentials(request), onError)
+        set({ busy: false, result })
       },
       async copy(field) {
-        const result = await api.copyCredentialField({ sessionId: sessionId(), field })
-        if (result.ok) return result.value.clearsAfterSeconds
-        onError(result.error)
-        return undefined
+        return (await valueOrReport(api.copyCredentialField({ sessionId: sessionId(), field }), onError))?.clearsAfterSeconds
       },
       async reveal(field) {
-        const result = await api.revealCredentialField({ sessionId: sessionId(), field })
-        if (!result.ok) onError(result.error)
+        await valueOrReport(api.revealCredentialField({ sessionId: sessionId(), field }), onError)
       },
       async save(name, tags) {
-        const result = await api.saveCredentialProfile({ sessionId: sessionId(), name, tags })
-        if (!result.ok) {
-          onError(result.error)
-          return undefined
+        const item = await valueOrReport(api.saveCredentialProfile({ sessionId: sessionId(), name, tags }), onError)
+        if (item) {
+          set({ result: undefined })
+          await onVaultChanged()
         }
-        set({ result: undefined })
-        await onVaultChanged()
-        return result.value
+        return item
       },
       async discard() {
         const current = get().result

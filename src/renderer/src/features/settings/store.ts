@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import { DEFAULT_SETTINGS, type Settings, type SettingsPatch } from '../../../../shared/contract'
 import type { TekenApi } from '../../../../shared/api'
-import type { IpcError } from '../../../../shared/errors'
+import { valueOrReport, type ReportError } from '../../lib/ipc'
 
 export interface SettingsState {
   settings: Settings
@@ -11,22 +11,17 @@ export interface SettingsState {
 }
 
 /** Settings are owned by main; this store mirrors them and reports failures through `onError`. */
-export const createSettingsStore = (api: TekenApi, onError: (error: IpcError) => void) =>
+export const createSettingsStore = (api: TekenApi, onError: ReportError) =>
   create<SettingsState>()((set) => ({
     settings: DEFAULT_SETTINGS,
     loaded: false,
     async load() {
-      const result = await api.getSettings()
-      if (result.ok) set({ settings: result.value, loaded: true })
-      else onError(result.error)
+      const settings = await valueOrReport(api.getSettings(), onError)
+      if (settings) set({ settings, loaded: true })
     },
     async update(patch) {
-      const result = await api.updateSettings(patch)
-      if (!result.ok) {
-        onError(result.error)
-        return false
-      }
-      set({ settings: result.value })
-      return true
+      const settings = await valueOrReport(api.updateSettings(patch), onError)
+      if (settings) set({ settings })
+      return settings !== undefined
     },
   }))

@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import type { AppInfo, KeychainStatus } from '../../../../shared/contract'
 import type { TekenApi } from '../../../../shared/api'
-import type { IpcError } from '../../../../shared/errors'
+import { valueOrReport, type ReportError } from '../../lib/ipc'
 
 export interface SystemState {
   appInfo?: AppInfo
@@ -13,21 +13,18 @@ export interface SystemState {
 }
 
 /** What main reports about itself: version, runtime, data folder and whether the keychain answers. */
-export const createSystemStore = (api: TekenApi, onError: (error: IpcError) => void) =>
+export const createSystemStore = (api: TekenApi, onError: ReportError) =>
   create<SystemState>()((set) => ({
     async loadAppInfo() {
-      const result = await api.getAppInfo()
-      if (result.ok) set({ appInfo: result.value })
-      else onError(result.error)
+      const appInfo = await valueOrReport(api.getAppInfo(), onError)
+      if (appInfo) set({ appInfo })
     },
     async checkKeychain() {
       set({ keychain: undefined })
-      const result = await api.getKeychainStatus()
-      if (result.ok) set({ keychain: result.value })
-      else onError(result.error)
+      const keychain = await valueOrReport(api.getKeychainStatus(), onError)
+      if (keychain) set({ keychain })
     },
     async openExternalLink(url) {
-      const result = await api.openExternalLink({ url })
-      if (!result.ok) onError(result.error)
+      await valueOrReport(api.openExternalLink({ url }), onError)
     },
   }))

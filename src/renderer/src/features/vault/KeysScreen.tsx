@@ -3,6 +3,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { useT } from '../../i18n/useT'
 import { useVault } from '../../stores'
 import { CredentialDecryptPanel } from '../credentials/CredentialDecryptPanel'
+import { AddSecretForm } from './AddSecretForm'
 import { GenerateKeyForm } from './GenerateKeyForm'
 import { ImportKeyForm } from './ImportKeyForm'
 import { KeyList } from './KeyList'
@@ -38,6 +39,7 @@ export function KeysScreen() {
           </section>
           <GenerateKeyForm />
           <ImportKeyForm />
+          <AddSecretForm />
           <CredentialDecryptPanel />
           <VaultBackupPanel />
         </>

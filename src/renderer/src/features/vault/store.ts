@@ -1,7 +1,8 @@
 import { create } from 'zustand'
 import type { TekenApi } from '../../../../shared/api'
 import type { VaultItemSummary, VaultStatus } from '../../../../shared/contract'
-import type { IpcError } from '../../../../shared/errors'
+import type { IpcResult } from '../../../../shared/errors'
+import { valueOrReport, type ReportError } from '../../lib/ipc'
 
 type PublicKeyFormat = 'spki-pem' | 'pkcs1-pem' | 'spki-der' | 'pkcs1-der'
 
@@ -11,6 +12,7 @@ export interface VaultState {
   refresh(): Promise<void>
   generate(request: { name: string; bits: 2048 | 4096; tags: string[] }): Promise<VaultItemSummary | undefined>
   importKey(request: Parameters<TekenApi['importKey']>[0]): Promise<{ item: VaultItemSummary; formatFound: string } | undefined>
+  addSecret(request: Parameters<TekenApi['addSecret']>[0]): Promise<VaultItemSummary | undefined>
   remove(id: string): Promise<boolean>
   publicKey(id: string, format: PublicKeyFormat): Promise<{ fileName: string; text?: string; fingerprint: string } | undefined>
   savePublicKey(id: string, format: PublicKeyFormat): Promise<string | undefined>
@@ -24,16 +26,13 @@ export interface VaultState {
  * The vault as the renderer knows it: summaries and handles. Every action returns undefined/false
  * after reporting its error, so screens only handle the success path.
  */
-export const createVaultStore = (api: TekenApi, onError: (error: IpcError) => void) =>
+export const createVaultStore = (api: TekenApi, onError: ReportError) =>
   create<VaultState>()((set, get) => {
-    async function run<T>(call: Promise<{ ok: true; value: T } | { ok: false; error: IpcError }>, refresh = false): Promise<T | undefined> {
-      const result = await call
-      if (!result.ok) {
-        onError(result.error)
-        return undefined
-      }
-      if (refresh) await get().refresh()
-      return result.value
+    /** A call whose success may have changed the vault refreshes the list. */
+    async function run<T>(call: Promise<IpcResult<T>>, refresh = false): Promise<T | undefined> {
+      const value = await valueOrReport(call, onError)
+      if (value !== undefined && refresh) await get().refresh()
+      return value
     }
     const savedPath = (saved?: { saved: boolean; path?: string }) => (saved?.saved ? (saved.path ?? '') : undefined)
 
@@ -47,6 +46,7 @@ export const createVaultStore = (api: TekenApi, onError: (error: IpcError) => vo
       },
       generate: (request) => run(api.generateKey(request), true),
       importKey: (request) => run(api.importKey(request), true),
+      addSecret: (request) => run(api.addSecret(request), true),
       remove: async (id) => (await run(api.deleteVaultItem({ id }), true)) !== undefined,
       publicKey: (id, format) => run(api.exportPublicKey({ id, format })),
       savePublicKey: async (id, format) => savedPath(await run(api.savePublicKey({ id, format }))),
