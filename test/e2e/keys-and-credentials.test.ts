@@ -11,6 +11,7 @@ import { openssl } from '../support/openssl'
 
 const CLIENT_SECRET = 'ovo-uat-Sup3r$ecret-7f3a9c'
 const CLIENT_ID = 'TEKEN-PARTNER-0042'
+const API_KEY = 'peruri-gateway-apikey-5e6f7a8b'
 
 describe('Keys & credentials in Chromium: generate → export public → decrypt an OVO credential pair', () => {
   let testCore: TestCore
@@ -96,14 +97,27 @@ describe('Keys & credentials in Chromium: generate → export public → decrypt
     await page.getByRole('button', { name: 'Salin: client_secret' }).click()
     await page.getByRole('alert').filter({ hasText: 'memerlukan aplikasi desktop' }).waitFor()
 
-    await page.getByLabel('Nama profil mitra').fill('OVO UAT')
-    await page.getByRole('button', { name: 'Simpan ke brankas' }).click()
+    await result.getByLabel('Nama profil mitra').fill('OVO UAT')
+    await result.getByRole('button', { name: 'Simpan ke brankas' }).click()
     const profileRow = page.getByTestId('vault-items').getByRole('row', { name: /OVO UAT/ })
     await profileRow.waitFor()
     await expect(profileRow.textContent()).resolves.toMatch(/client_id, client_secret/)
     await expect(testCore.core.services.vault.secret('OVO UAT')).resolves.toMatchObject({
       secret: { kind: 'fields', fields: [{ name: 'client_id', value: CLIENT_ID }, { name: 'client_secret', value: CLIENT_SECRET }] },
     })
+  })
+
+  it('keeps an API key typed into the form, showing only a masked preview', async () => {
+    const form = page.getByRole('form', { name: 'Simpan API key, secret, atau Basic auth' })
+    await form.getByLabel('Nama di brankas').fill('Peruri gateway')
+    await form.getByLabel('Nilai').fill(API_KEY)
+    await form.getByLabel('Tag').fill('peruri')
+    await form.getByRole('button', { name: 'Simpan rahasia' }).click()
+    const row = page.getByTestId('vault-items').getByRole('row', { name: /Peruri gateway/ })
+    await row.waitFor()
+    await expect(row.textContent()).resolves.toMatch(/pe•+8b/)
+    await expect(form.getByLabel('Nilai').inputValue()).resolves.toBe('')
+    await expect(testCore.core.services.vault.secret('Peruri gateway')).resolves.toMatchObject({ secret: { kind: 'value', value: API_KEY } })
   })
 
   it('never sent the renderer a private key, a decrypted secret or the vault key', async () => {
@@ -114,7 +128,7 @@ describe('Keys & credentials in Chromium: generate → export public → decrypt
     const vaultKeyValue = await createKeytarSecretStore(testCore.keychainService).get(VAULT_KEY_ACCOUNT)
     expect(framesToPage.length).toBeGreaterThan(10)
     const traffic = framesToPage.join('\n')
-    for (const secret of [CLIENT_SECRET, CLIENT_ID, keyBin, privateExponent, pkcs8.slice(40, 120), vaultKeyValue!]) {
+    for (const secret of [CLIENT_SECRET, CLIENT_ID, API_KEY, keyBin, privateExponent, pkcs8.slice(40, 120), vaultKeyValue!]) {
       expect(traffic.includes(secret), `a secret reached the renderer: ${secret.slice(0, 6)}…`).toBe(false)
     }
     expect(traffic).not.toMatch(/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/)
