@@ -1,7 +1,7 @@
 /**
  * PDF geometry shared by main (signing, Peruri coordinates) and the renderer (placement UI).
- * All rectangles are in PDF user space of their page: points, origin bottom-left, unrotated —
- * exactly Peruri's lowerLeftX/lowerLeftY/upperRightX/upperRightY.
+ * All rectangles are in PDF user space of their page: user-space units (points, unless the page sets
+ * /UserUnit), origin bottom-left, unrotated — exactly Peruri's lowerLeftX/lowerLeftY/upperRightX/upperRightY.
  */
 export type PdfRect = readonly [lowerLeftX: number, lowerLeftY: number, upperRightX: number, upperRightY: number]
 

@@ -1,12 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startWebHarness, type WebHarness } from '../../src/dev/web-harness'
 import { createKeytarSecretStore } from '../../src/main/ports/keytar-secret-store'
 import { VAULT_KEY_ACCOUNT } from '../../src/main/vault/vault'
-import { launchChromium } from '../support/chromium'
-import { createTestCore, type TestCore } from '../support/core'
+import { startBrowserApp, type BrowserApp } from '../support/browser-app'
+import type { TestCore } from '../support/core'
 import { openssl } from '../support/openssl'
 
 const CLIENT_SECRET = 'ovo-uat-Sup3r$ecret-7f3a9c'
@@ -14,34 +13,20 @@ const CLIENT_ID = 'TEKEN-PARTNER-0042'
 const API_KEY = 'peruri-gateway-apikey-5e6f7a8b'
 
 describe('Keys & credentials in Chromium: generate → export public → decrypt an OVO credential pair', () => {
+  let app: BrowserApp
   let testCore: TestCore
-  let harness: WebHarness
-  let browser: Browser
   let page: Page
-  const framesToPage: string[] = []
-  const consoleProblems: string[] = []
+  let framesToPage: string[]
+  let consoleProblems: string[]
 
   beforeAll(async () => {
-    testCore = await createTestCore()
-    harness = await startWebHarness({ rendererDir: resolve('out/renderer'), router: testCore.core.router, log: { info() {}, warn() {}, error() {} } })
-    browser = await launchChromium()
-    page = await browser.newPage()
-    // Everything main sends the renderer passes through this socket: record it for the secret scan.
-    page.on('websocket', (socket) => socket.on('framereceived', (frame) => framesToPage.push(String(frame.payload))))
-    page.on('console', (message) => message.type() === 'error' && consoleProblems.push(message.text()))
-    page.on('pageerror', (error) => consoleProblems.push(error.message))
-    await page.goto(harness.url)
-    await page.getByRole('heading', { level: 1 }).waitFor()
+    app = await startBrowserApp()
+    testCore = app.testCore
+    ;({ page, framesToPage, consoleProblems } = await app.openPage())
     await page.keyboard.press('Alt+3')
     await page.getByRole('heading', { level: 1, name: 'Kunci & kredensial' }).waitFor()
   })
-
-  afterAll(async () => {
-    await browser?.close()
-    await harness?.close()
-    await createKeytarSecretStore(testCore.keychainService).delete(VAULT_KEY_ACCOUNT)
-    await testCore?.dispose()
-  })
+  afterAll(() => app?.close())
 
   it('generates a key, shows its fingerprint, and exports the public key byte-exact with openssl', async () => {
     await page.getByLabel('Nama di brankas').first().fill('ovo-e2e')

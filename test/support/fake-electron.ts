@@ -75,7 +75,7 @@ export function createFakeElectron() {
     ipcMain: new FakeIpcMain(),
     shell: { openExternal: vi.fn(async (_url: string) => undefined) },
     clipboard: { writeText: vi.fn(async () => undefined), readText: vi.fn(async () => ''), clear: vi.fn() },
-    dialog: { showSaveDialog: vi.fn(async () => ({ canceled: true })), showMessageBox: vi.fn(async () => ({ response: 0 })) },
+    dialog: { showSaveDialog: vi.fn(async () => ({ canceled: true })), showOpenDialog: vi.fn(async () => ({ canceled: true, filePaths: [] as string[] })), showMessageBox: vi.fn(async () => ({ response: 0 })) },
     Menu: { buildFromTemplate: vi.fn((template: unknown) => ({ template })), setApplicationMenu: vi.fn() },
     protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
     session: { defaultSession: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() } },

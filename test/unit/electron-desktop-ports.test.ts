@@ -30,6 +30,14 @@ describe('Electron desktop ports', () => {
     expect(await readdir(dir)).toEqual(['chosen.pub.pem'])
   })
 
+  it('opens a file through the native dialog and reads it in main; cancel gives nothing', async () => {
+    electron.fake.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [join(dir, 'chosen.pub.pem')] } as never)
+    await expect(electronDesktopPorts().filePicker.open({ title: 'Open PDF', extensions: ['pdf'] })).resolves.toEqual({ fileName: 'chosen.pub.pem', bytes: Buffer.from('PUBLIC') })
+    expect(electron.fake.dialog.showOpenDialog).toHaveBeenCalledWith(expect.objectContaining({ properties: ['openFile'], filters: [{ name: 'PDF', extensions: ['pdf'] }] }))
+    electron.fake.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: true, filePaths: [] } as never)
+    await expect(electronDesktopPorts().filePicker.open({ title: 'Open PDF', extensions: ['pdf'] })).resolves.toBeNull()
+  })
+
   it('reveals a secret in a main-owned message box and uses the OS clipboard', async () => {
     const ports = electronDesktopPorts()
     await ports.secretPresenter.show('client_secret', 's3cret')

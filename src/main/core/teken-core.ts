@@ -4,6 +4,8 @@ import type { AppInfo } from '../../shared/contract'
 import { createAppInfoService } from '../app-info/app-info-service'
 import { createAuditLog } from '../audit/audit-log'
 import { createCredentialSessions } from '../credentials/credential-sessions'
+import { createOpenDocuments } from '../documents/open-documents'
+import { parseTemplateText } from '../../shared/placement/template'
 import { createKeychainService } from '../keychain/keychain-service'
 import { writeFileAtomic } from '../platform/atomic-file'
 import { resolveDataDir } from '../platform/paths'
@@ -44,6 +46,7 @@ export function createTekenCore(options: CoreOptions) {
     audit,
     vault,
     keys: createKeyService({ vault, fileSaver: options.desktop.fileSaver, audit, clock: options.clock }),
+    documents: createOpenDocuments(),
     credentials: createCredentialSessions({ vault, clipboard: options.desktop.clipboard, secretPresenter: options.desktop.secretPresenter, clock: options.clock, audit }),
   }
   const saved = (path: string | null) => (path ? { saved: true, path } : { saved: false })
@@ -93,6 +96,19 @@ export function createTekenCore(options: CoreOptions) {
     },
     saveCredentialProfile: ({ sessionId, name, tags }) => services.credentials.saveProfile(sessionId, name, tags),
     discardCredentials: async ({ sessionId }) => ({ discarded: services.credentials.discard(sessionId) }),
+
+    pickDocument: async () => {
+      const picked = await options.desktop.filePicker.open({ title: 'Open PDF', extensions: ['pdf'] })
+      return picked ? services.documents.open(picked.fileName, picked.bytes) : { cancelled: true }
+    },
+    openDocumentBytes: async ({ fileName, base64 }) => services.documents.open(fileName, Buffer.from(base64, 'base64')),
+    readDocument: async ({ docId }) => ({ base64: services.documents.get(docId).bytes.toString('base64') }),
+    closeDocument: async ({ docId }) => ({ closed: services.documents.close(docId) }),
+    saveTemplate: async ({ name, text }) => {
+      parseTemplateText(text)
+      const stem = name.replace(/[^\w.-]+/g, '_')
+      return saved(await options.desktop.fileSaver.save({ title: 'Save placement template', suggestedName: `${stem}.teken-template.json`, bytes: Buffer.from(text) }))
+    },
   }
 
   const router: Router = createRouter(handlers, options.log)

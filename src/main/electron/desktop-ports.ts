@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { BrowserWindow, clipboard, dialog } from 'electron'
 import { writeFileAtomic } from '../platform/atomic-file'
@@ -15,6 +16,16 @@ export function electronDesktopPorts(): DesktopPorts {
         if (choice.canceled || !choice.filePath) return null
         await writeFileAtomic(choice.filePath, bytes)
         return choice.filePath
+      },
+    },
+    filePicker: {
+      async open({ title, extensions }) {
+        const window = parent()
+        const options = { title, properties: ['openFile' as const], filters: [{ name: extensions.join(', ').toUpperCase(), extensions }] }
+        const choice = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options)
+        const [path] = choice.filePaths
+        if (choice.canceled || !path) return null
+        return { fileName: basename(path), bytes: await readFile(path) }
       },
     },
     clipboard: {

@@ -6,6 +6,12 @@ export interface FileSaver {
   save(request: { title: string; suggestedName: string; bytes: Uint8Array }): Promise<string | null>
 }
 
+/** Native "Open…": main reads the file the user chose; the renderer never learns its path. */
+export interface FilePicker {
+  /** Resolves with the chosen file's name and bytes, or null when the user cancelled. */
+  open(request: { title: string; extensions: string[] }): Promise<{ fileName: string; bytes: Buffer } | null>
+}
+
 /** The OS clipboard, written from main so copied secrets never exist in renderer memory. */
 export interface Clipboard {
   writeText(text: string): Promise<void>
@@ -20,6 +26,7 @@ export interface SecretPresenter {
 
 export interface DesktopPorts {
   fileSaver: FileSaver
+  filePicker: FilePicker
   clipboard: Clipboard
   secretPresenter: SecretPresenter
 }
@@ -30,6 +37,11 @@ const desktopOnly = (what: string) => new TekenError('DESKTOP_ONLY', `${what} ne
 export function headlessDesktopPorts(saveInto: (name: string, bytes: Uint8Array) => Promise<string>): DesktopPorts {
   return {
     fileSaver: { save: ({ suggestedName, bytes }) => saveInto(suggestedName, bytes) },
+    filePicker: {
+      open: async () => {
+        throw desktopOnly('The native open dialog')
+      },
+    },
     clipboard: {
       writeText: async () => {
         throw desktopOnly('Copying a secret to the clipboard')

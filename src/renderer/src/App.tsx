@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react'
 import { ComingLaterScreen } from './features/coming-later/ComingLaterScreen'
+import { DocumentsScreen } from './features/documents/DocumentsScreen'
 import { Sidebar, screenLabel } from './features/navigation/Sidebar'
 import type { Screen } from './features/navigation/store'
 import { SettingsScreen } from './features/settings/SettingsScreen'
@@ -11,13 +12,13 @@ import { useT } from './i18n/useT'
 import { useNavigation, useSettings, useSystem } from './stores'
 
 const COMING_LATER: Partial<Record<Screen, MessageKey>> = {
-  documents: 'later.documents',
   batches: 'later.batches',
   providers: 'later.providers',
   audit: 'later.audit',
 }
 
 const SCREEN_COMPONENTS: Partial<Record<Screen, () => React.JSX.Element>> = {
+  documents: DocumentsScreen,
   keys: KeysScreen,
   settings: SettingsScreen,
 }

@@ -1,5 +1,7 @@
 import { createCredentialsStore } from './features/credentials/store'
+import { createDocumentsStore } from './features/documents/store'
 import { createNavigationStore } from './features/navigation/store'
+import { createPlacementStore } from './features/placement/store'
 import { createSettingsStore } from './features/settings/store'
 import { createSystemStore } from './features/system/store'
 import { createToastStore } from './features/toasts/store'
@@ -10,7 +12,7 @@ import type { IpcError } from '../../shared/errors'
 // One store per feature, each given the API it needs; this is the only place that reads window.teken.
 export const useToasts = createToastStore()
 
-function reportError(error: IpcError): void {
+export function reportError(error: IpcError): void {
   const t = translator(useSettings.getState().settings.language)
   // A translated headline per code; main's English message stays as the specific detail.
   useToasts.getState().push({ kind: 'error', title: t(`error.${error.code}`), detail: error.message })
@@ -21,3 +23,5 @@ export const useSettings = createSettingsStore(window.teken, reportError)
 export const useSystem = createSystemStore(window.teken, reportError)
 export const useVault = createVaultStore(window.teken, reportError)
 export const useCredentials = createCredentialsStore(window.teken, reportError, () => useVault.getState().refresh())
+export const useDocuments = createDocumentsStore(window.teken, reportError)
+export const usePlacement = createPlacementStore()

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { appChannels } from './app'
 import { credentialChannels } from './credentials'
+import { documentChannels } from './documents'
 import { settingsChannels } from './settings'
 import { vaultChannels } from './vault'
 
@@ -19,6 +20,7 @@ export const ipcContract = {
   ...settingsChannels,
   ...vaultChannels,
   ...credentialChannels,
+  ...documentChannels,
 } as const satisfies Record<string, ChannelSpec>
 
 export type IpcContract = typeof ipcContract
@@ -34,5 +36,6 @@ export const isMethodName = (value: string): value is MethodName => Object.hasOw
 
 export * from './app'
 export * from './credentials'
+export * from './documents'
 export * from './settings'
 export * from './vault'

@@ -22,7 +22,17 @@ export function FileDrop(props: { label: string; hint: string; file?: File; acce
       data-testid={props.testId}
     >
       <label htmlFor={inputId}>{props.label}</label>
-      <input id={inputId} type="file" accept={props.accept} onChange={(event) => event.target.files?.[0] && props.onFile(event.target.files[0])} />
+      <input
+        id={inputId}
+        type="file"
+        accept={props.accept}
+        onChange={(event) => {
+          const [file] = event.target.files ?? []
+          if (file) props.onFile(file)
+          // Picking the same file again (edited since) must fire again.
+          event.target.value = ''
+        }}
+      />
       <span className="muted">{props.file ? `${props.file.name} (${props.file.size} B)` : props.hint}</span>
     </div>
   )

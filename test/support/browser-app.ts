@@ -1,0 +1,52 @@
+import { resolve } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { startWebHarness, type WebHarness } from '../../src/dev/web-harness'
+import { createKeytarSecretStore } from '../../src/main/ports/keytar-secret-store'
+import { VAULT_KEY_ACCOUNT } from '../../src/main/vault/vault'
+import { launchChromium } from './chromium'
+import { createTestCore, type TestCore } from './core'
+
+export interface AppPage {
+  page: Page
+  /** Console errors and warnings (CSP violations included) and uncaught exceptions: tests expect none. */
+  consoleProblems: string[]
+  /** Every WebSocket frame main sent this page: what crossed the IPC boundary, for secret scans. */
+  framesToPage: string[]
+}
+
+export interface BrowserApp {
+  testCore: TestCore
+  harness: WebHarness
+  browser: Browser
+  /** A fresh tab on the app, watched, with the shell loaded. */
+  openPage(options?: { viewport?: { width: number; height: number } }): Promise<AppPage>
+  close(): Promise<void>
+}
+
+/** The built renderer in Debian's Chromium, `window.teken` bridged to a real main core of its own. */
+export async function startBrowserApp(): Promise<BrowserApp> {
+  const testCore = await createTestCore()
+  const harness = await startWebHarness({ rendererDir: resolve('out/renderer'), router: testCore.core.router, log: { info() {}, warn() {}, error() {} } })
+  const browser = await launchChromium()
+  return {
+    testCore,
+    harness,
+    browser,
+    async openPage(options = {}) {
+      const page = await browser.newPage(options.viewport ? { viewport: options.viewport } : {})
+      const watched: AppPage = { page, consoleProblems: [], framesToPage: [] }
+      page.on('console', (message) => (message.type() === 'error' || message.type() === 'warning') && watched.consoleProblems.push(message.text()))
+      page.on('pageerror', (error) => watched.consoleProblems.push(error.message))
+      page.on('websocket', (socket) => socket.on('framereceived', (frame) => watched.framesToPage.push(String(frame.payload))))
+      await page.goto(harness.url)
+      await page.getByRole('heading', { level: 1 }).waitFor()
+      return watched
+    },
+    async close() {
+      await browser.close()
+      await harness.close()
+      await createKeytarSecretStore(testCore.keychainService).delete(VAULT_KEY_ACCOUNT)
+      await testCore.dispose()
+    },
+  }
+}
