@@ -3,6 +3,8 @@ import packageJson from '../../package.json'
 import { TekenError } from '../shared/errors'
 import { registerCredentialCommands } from './commands/credentials'
 import { registerKeyCommands } from './commands/keys'
+import { registerPdfSignCommands } from './commands/pdf-sign'
+import { registerPdfVerifyCommands } from './commands/pdf-verify'
 import { registerSystemCommands } from './commands/system'
 import { registerVaultCommands } from './commands/vault'
 import { createCliContext } from './context'
@@ -19,6 +21,9 @@ export function buildProgram(): Command {
   registerKeyCommands(program, context)
   registerCredentialCommands(program, context)
   registerVaultCommands(program, context)
+  const pdf = program.command('pdf').description('PDF documents: inspect, sign and verify')
+  registerPdfSignCommands(pdf, context)
+  registerPdfVerifyCommands(pdf, context)
   return program
 }
 
