@@ -1,3 +1,4 @@
+import { execFileSync, spawnSync } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
@@ -85,6 +86,31 @@ describe('Documents in Chromium: preview and placement on real PDFs', () => {
     expect(consoleProblems).toEqual([])
   })
 
+  it('places and resizes a box with the keyboard alone', async () => {
+    await open(corpus('pyhanko-empty-a4.pdf'))
+    await page.getByTestId('placement-layer-1').waitFor()
+    const add = page.getByRole('button', { name: 'Tambah kotak di halaman 1' })
+    await add.focus()
+    await page.keyboard.press('Enter')
+    // MediaBox [0 0 595 842]: a 150 × 50 box in the middle.
+    expect(await coordinates(page)).toEqual([222.5, 396, 372.5, 446])
+    const box = page.getByRole('button', { name: /Kotak tanda tangan Penanda tangan 1, halaman 1/ })
+    await box.focus()
+    await page.keyboard.press('Control+ArrowRight')
+    await page.keyboard.press('Control+Shift+ArrowDown')
+    await page.keyboard.press('Shift+ArrowLeft')
+    // Wider by 1 and taller by 10 (downwards on screen = lower in PDF space), then moved 10 left.
+    const [llx, lly, urx, ury] = await coordinates(page)
+    expect(llx).toBeCloseTo(212.5, 1)
+    expect(urx).toBeCloseTo(363.5, 1)
+    expect(lly).toBeCloseTo(386, 1)
+    expect(ury).toBeCloseTo(446, 1)
+    await box.focus()
+    await page.keyboard.press('Delete')
+    await expect(page.getByTestId('box-editor').count()).resolves.toBe(0)
+    expect(consoleProblems).toEqual([])
+  })
+
   it('saves boxes as a template and applies it to a document of other page sizes', async () => {
     await open(corpus('pdfjs-three-different-page-sizes.pdf'))
     const layer = page.getByTestId('placement-layer-1')
@@ -126,6 +152,56 @@ describe('Documents in Chromium: preview and placement on real PDFs', () => {
     await writeFile(minimal, JSON.stringify({ version: 1, boxes: [{ page: 31, rect: [10, 10, 50, 50] }] }))
     await page.getByTestId('template-drop').locator('input[type=file]').setInputFiles(minimal)
     await page.getByRole('alert').filter({ hasText: 'Halaman itu tidak ada di dokumen ini' }).waitFor()
+    expect(consoleProblems).toEqual([])
+  })
+
+  it('signs a rotated real-world PDF with a PKCS#12 identity from the vault, and pdfsig calls it valid', async () => {
+    const work = testCore.dataDir
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'signer.key', '-out', 'signer.crt', '-subj', '/CN=Siti Rahma/O=PT Teken Uji', '-days', '30'], { cwd: work, stdio: 'ignore' })
+    execFileSync('openssl', ['pkcs12', '-export', '-inkey', 'signer.key', '-in', 'signer.crt', '-out', 'signer.p12', '-passout', 'pass:rahasia'], { cwd: work })
+    await testCore.core.services.keys.import({ name: 'Siti (PKCS#12)', tags: ['peruri'], bytes: await readFile(join(work, 'signer.p12')), passphrase: 'rahasia' })
+    // As if the user imported it on the Keys screen and came back: the screen reads the vault afresh.
+    await page.reload()
+    await page.getByRole('heading', { level: 1, name: 'Dokumen' }).waitFor()
+
+    await open(corpus('pdfjs-rotate-270-real-world.pdf'))
+    const layer = page.getByTestId('placement-layer-1')
+    await layer.waitFor()
+    const bounds = (await layer.boundingBox())!
+    await page.getByRole('button', { name: 'Gambar kotak tanda tangan' }).click()
+    await page.mouse.move(bounds.x + bounds.width * 0.55, bounds.y + 60)
+    await page.mouse.down()
+    await page.mouse.move(bounds.x + bounds.width * 0.9, bounds.y + 160, { steps: 4 })
+    await page.mouse.up()
+    await page.getByTestId('box-editor').getByLabel('Alasan').fill('Disetujui')
+    await page.getByTestId('box-editor').getByLabel('Lokasi').fill('Jakarta')
+    await expect(page.getByLabel('Identitas PKCS#12').locator('option:checked').textContent()).resolves.toMatch(/^Siti \(PKCS#12\) \(CN=Siti Rahma/)
+    // A speciment: any real PNG will do (Teken's own icon).
+    await page.getByTestId('speciment-drop').locator('input[type=file]').setInputFiles(resolve('resources/icon.png'))
+    await page.getByRole('button', { name: 'Tanda tangani 1 kotak & simpan…' }).click()
+
+    const report = page.getByTestId('verification-report')
+    await report.getByText('Semua 1 tanda tangan utuh.').waitFor({ timeout: 30_000 })
+    await expect(report.textContent()).resolves.toMatch(/Siti Rahma — utuh/)
+    const signed = join(work, 'exports', 'pdfjs-rotate-270-real-world-signed.pdf')
+    const pdfsig = spawnSync('pdfsig', [signed], { encoding: 'utf8' })
+    expect(pdfsig.stdout).toMatch(/Signature Validation: Signature is Valid\./)
+    expect(pdfsig.stdout).toMatch(/Signature Field Name/)
+    expect(spawnSync('qpdf', ['--check', signed]).status).toBe(0)
+    // The speciment (Teken's 512 × 512 icon) is an image XObject of the signed revision; the input has none that size.
+    const imageOf512 = /"\/Subtype":\s*"\/Image"[^}]*"\/Width":\s*512|"\/Width":\s*512[^}]*"\/Subtype":\s*"\/Image"/
+    expect(spawnSync('qpdf', ['--json=2', '--json-key=qpdf', corpus('pdfjs-rotate-270-real-world.pdf')], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout).not.toMatch(imageOf512)
+    expect(spawnSync('qpdf', ['--json=2', '--json-key=qpdf', signed], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout).toMatch(imageOf512)
+    // The original is a byte-for-byte prefix: signing appended, it did not rewrite.
+    const original = await readFile(corpus('pdfjs-rotate-270-real-world.pdf'))
+    expect((await readFile(signed)).subarray(0, original.length).equals(original)).toBe(true)
+    expect((await testCore.core.services.audit.list(1))[0]).toMatchObject({ action: 'pdf.signed', subject: 'pdfjs-rotate-270-real-world.pdf' })
+
+    // The same report for a document signed elsewhere.
+    await open(corpus('qpdf-digitally-signed.pdf'))
+    await page.getByTestId('placement-layer-1').waitFor()
+    await page.getByRole('button', { name: 'Periksa tanda tangan' }).click()
+    await page.getByTestId('verification-report').getByText('Semua 1 tanda tangan utuh.').waitFor()
     expect(consoleProblems).toEqual([])
   })
 

@@ -4,6 +4,7 @@ import type { AppInfo } from '../../shared/contract'
 import { createAppInfoService } from '../app-info/app-info-service'
 import { createAuditLog } from '../audit/audit-log'
 import { createCredentialSessions } from '../credentials/credential-sessions'
+import { createDocumentSigning } from '../documents/document-signing'
 import { createOpenDocuments } from '../documents/open-documents'
 import { parseTemplateText } from '../../shared/placement/template'
 import { createKeychainService } from '../keychain/keychain-service'
@@ -39,14 +40,17 @@ export interface CoreOptions {
 export function createTekenCore(options: CoreOptions) {
   const audit = createAuditLog({ file: join(options.dataDir, 'audit.log'), clock: options.clock, actor: osUser() })
   const vault = createVault({ ...options, audit })
+  const documents = createOpenDocuments()
+  const settings = createSettingsService(options)
   const services = {
     appInfo: createAppInfoService(options),
     keychain: createKeychainService(options.secretStore),
-    settings: createSettingsService(options),
+    settings,
     audit,
     vault,
     keys: createKeyService({ vault, fileSaver: options.desktop.fileSaver, audit, clock: options.clock }),
-    documents: createOpenDocuments(),
+    documents,
+    documentSigning: createDocumentSigning({ documents, vault, fileSaver: options.desktop.fileSaver, audit, clock: options.clock, language: async () => (await settings.get()).language }),
     credentials: createCredentialSessions({ vault, clipboard: options.desktop.clipboard, secretPresenter: options.desktop.secretPresenter, clock: options.clock, audit }),
   }
   const saved = (path: string | null) => (path ? { saved: true, path } : { saved: false })
@@ -104,6 +108,9 @@ export function createTekenCore(options: CoreOptions) {
     openDocumentBytes: async ({ fileName, base64 }) => services.documents.open(fileName, Buffer.from(base64, 'base64')),
     readDocument: async ({ docId }) => ({ base64: services.documents.get(docId).bytes.toString('base64') }),
     closeDocument: async ({ docId }) => ({ closed: services.documents.close(docId) }),
+    verifyDocument: ({ docId }) => services.documentSigning.verify(docId),
+    signDocument: ({ docId, identityId, boxes, speciment, timestampUrl }) =>
+      services.documentSigning.sign({ docId, identityRef: identityId, boxes, ...(speciment ? { speciment: Buffer.from(speciment, 'base64') } : {}), ...(timestampUrl ? { timestampUrl } : {}) }),
     saveTemplate: async ({ name, text }) => {
       parseTemplateText(text)
       const stem = name.replace(/[^\w.-]+/g, '_')

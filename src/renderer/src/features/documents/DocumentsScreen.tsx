@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { FileDrop } from '../../components/FileDrop'
 import { useT } from '../../i18n/useT'
-import { useDocuments, usePlacement } from '../../stores'
+import { useDocuments, usePlacement, useVault } from '../../stores'
 import { PlacementPanel } from '../placement/PlacementPanel'
 import { loadPdf, type LoadedPdf, type PdfLoadFailure } from './pdfjs'
 import { PdfViewer } from './PdfViewer'
@@ -10,10 +10,12 @@ export function DocumentsScreen() {
   const t = useT()
   const { current, opening, pick, openFile, close } = useDocuments()
   const clearBoxes = usePlacement((state) => state.clear)
+  const refreshVault = useVault((state) => state.refresh)
   const [result, setResult] = useState<{ key: string; value: LoadedPdf | PdfLoadFailure }>()
   const [password, setPassword] = useState('')
   const [attempt, setAttempt] = useState<{ docId: string; password: string }>()
   const [scrollTarget, setScrollTarget] = useState<{ pageNumber: number; nonce: number }>()
+  const [currentPage, setCurrentPage] = useState(1)
   // A password typed for one document is never tried on the next.
   const triedPassword = attempt && attempt.docId === current?.handle.docId ? attempt.password : undefined
   const key = current ? `${current.handle.docId}:${triedPassword ?? ''}` : ''
@@ -39,8 +41,9 @@ export function DocumentsScreen() {
     }
   }, [current, triedPassword, key])
 
-  // A new document starts with no boxes.
+  // A new document starts with no boxes; the identity list comes from the vault.
   useEffect(() => clearBoxes(), [current?.handle.docId, clearBoxes])
+  useEffect(() => void refreshVault(), [refreshVault])
 
   function submitPassword(event: FormEvent) {
     event.preventDefault()
@@ -91,8 +94,8 @@ export function DocumentsScreen() {
 
       {loaded && (
         <div className="document-workspace">
-          <PdfViewer pdf={loaded.pdf} pages={loaded.pages} scrollToPage={scrollTarget} />
-          <PlacementPanel pages={loaded.pages} onShowPage={(pageNumber) => setScrollTarget({ pageNumber, nonce: Date.now() })} />
+          <PdfViewer pdf={loaded.pdf} pages={loaded.pages} scrollToPage={scrollTarget} onCurrentPage={setCurrentPage} />
+          <PlacementPanel docId={current!.handle.docId} pages={loaded.pages} currentPage={Math.min(currentPage, loaded.pages.length)} onShowPage={(pageNumber) => setScrollTarget({ pageNumber, nonce: Date.now() })} />
         </div>
       )}
     </div>

@@ -16,7 +16,7 @@ const zoomOutFrom = (scale: number) => [...ZOOM_STEPS].reverse().find((step) => 
 const zoomInFrom = (scale: number) => ZOOM_STEPS.find((step) => step > scale + EPSILON) ?? ZOOM_STEPS.at(-1)!
 
 /** Continuous scroll with thumbnails, zoom and page navigation; each page carries its placement layer. */
-export function PdfViewer({ pdf, pages, scrollToPage }: { pdf: PDFDocumentProxy; pages: PageView[]; scrollToPage?: { pageNumber: number; nonce: number } }) {
+export function PdfViewer({ pdf, pages, scrollToPage, onCurrentPage }: { pdf: PDFDocumentProxy; pages: PageView[]; scrollToPage?: { pageNumber: number; nonce: number }; onCurrentPage(pageNumber: number): void }) {
   const t = useT()
   const scroller = useRef<HTMLDivElement>(null)
   const [zoom, setZoom] = useState<Zoom>('fit-width')
@@ -65,6 +65,7 @@ export function PdfViewer({ pdf, pages, scrollToPage }: { pdf: PDFDocumentProxy;
     if (page !== currentPage) {
       setCurrentPage(page)
       setPageInput(String(page))
+      onCurrentPage(page)
     }
   }
 

@@ -6,6 +6,9 @@ import type { PageView } from '../../../../shared/placement/geometry'
 // The worker is bundled with the app (CSP worker-src 'self'); nothing is fetched from elsewhere.
 GlobalWorkerOptions.workerSrc = workerUrl
 
+/** Where the build puts pdf.js's run-time assets (electron.vite.config.ts). */
+const assetUrl = (folder: string) => new URL(`./pdfjs/${folder}/`, document.baseURI).href
+
 export type PdfLoadFailure = 'password-required' | 'wrong-password' | 'damaged'
 
 export interface LoadedPdf {
@@ -21,7 +24,17 @@ export interface LoadedPdf {
  * CSP (no 'unsafe-eval') would refuse it anyway.
  */
 export async function loadPdf(data: Uint8Array, password?: string): Promise<LoadedPdf | PdfLoadFailure> {
-  const task = getDocument({ data: data.slice(), password, enableXfa: false })
+  const task = getDocument({
+    data: data.slice(),
+    password,
+    enableXfa: false,
+    // WebAssembly would need 'wasm-unsafe-eval' in the CSP; pdf.js's JS decoders need nothing extra.
+    useWasm: false,
+    wasmUrl: assetUrl('wasm'),
+    cMapUrl: assetUrl('cmaps'),
+    standardFontDataUrl: assetUrl('standard_fonts'),
+    iccUrl: assetUrl('iccs'),
+  })
   try {
     const pdf = await task.promise
     const pages: PageView[] = []

@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import type { TekenApi } from '../../../../shared/api'
-import type { DocumentHandle } from '../../../../shared/contract'
+import type { DocumentHandle, VerificationView } from '../../../../shared/contract'
 import { readFileForIpc } from '../../lib/files'
 import { valueOrReport, type ReportError } from '../../lib/ipc'
 
@@ -18,6 +18,8 @@ export interface DocumentsState {
   close(): Promise<void>
   /** Resolves with where main saved it (undefined when it failed or the user cancelled). */
   saveTemplate(name: string, text: string): Promise<string | undefined>
+  sign(request: Parameters<TekenApi['signDocument']>[0]): Promise<{ saved: boolean; path?: string; verification: VerificationView } | undefined>
+  verify(docId: string): Promise<VerificationView | undefined>
 }
 
 const fromBase64 = (base64: string) => Uint8Array.from(atob(base64), (char) => char.charCodeAt(0))
@@ -52,6 +54,8 @@ export const createDocumentsStore = (api: TekenApi, onError: ReportError) =>
         const saved = await valueOrReport(api.saveTemplate({ name, text }), onError)
         return saved?.saved ? (saved.path ?? '') : undefined
       },
+      sign: (request) => valueOrReport(api.signDocument(request), onError),
+      verify: (docId) => valueOrReport(api.verifyDocument({ docId }), onError),
       async close() {
         const current = get().current
         if (!current) return

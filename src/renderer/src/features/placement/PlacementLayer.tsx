@@ -1,6 +1,6 @@
 import { useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react'
 import type { PdfRect } from '../../../../shared/pdf-types'
-import { nudgeRect, pdfRectToViewport, shiftRectIntoCropBox, viewportRectToPdf, type NudgeDirection, type PageView, type ViewportRect } from '../../../../shared/placement/geometry'
+import { clampRectToCropBox, nudgeRect, pdfRectToViewport, shiftRectIntoCropBox, viewportRectToPdf, type NudgeDirection, type PageView, type ViewportRect } from '../../../../shared/placement/geometry'
 import { useT } from '../../i18n/useT'
 import { usePlacement } from '../../stores'
 
@@ -63,9 +63,18 @@ export function PlacementLayer({ pageNumber, view, scale }: { pageNumber: number
 
   function onBoxKeyDown(event: KeyboardEvent, boxId: string, rect: PdfRect) {
     const direction = ARROWS[event.key]
-    if (direction) {
+    const step = event.shiftKey ? 10 : 1
+    if (direction && (event.ctrlKey || event.metaKey)) {
+      // Resize from the bottom-right corner as seen on screen: right/down grow, left/up shrink.
       event.preventDefault()
-      updateBox(boxId, { rect: nudgeRect(view, rect, direction, event.shiftKey ? 10 : 1) })
+      const shown = pdfRectToViewport(view, scale, rect)
+      const delta = step * scale * view.userUnit * (direction === 'right' || direction === 'down' ? 1 : -1)
+      const horizontal = direction === 'left' || direction === 'right'
+      const resized = { ...shown, width: Math.max(MIN_DRAWN_PX, shown.width + (horizontal ? delta : 0)), height: Math.max(MIN_DRAWN_PX, shown.height + (horizontal ? 0 : delta)) }
+      updateBox(boxId, { rect: clampRectToCropBox(view, viewportRectToPdf(view, scale, resized)) })
+    } else if (direction) {
+      event.preventDefault()
+      updateBox(boxId, { rect: nudgeRect(view, rect, direction, step) })
     } else if (event.key === 'Delete' || event.key === 'Backspace') {
       event.preventDefault()
       removeBox(boxId)

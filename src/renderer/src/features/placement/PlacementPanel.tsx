@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import type { PdfRect } from '../../../../shared/pdf-types'
 import { normalizePdfRect, type PageView } from '../../../../shared/placement/geometry'
+import { SignPanel } from '../documents/SignPanel'
 import { TemplatePanel } from './TemplatePanel'
 import { useT } from '../../i18n/useT'
 import { usePlacement } from '../../stores'
@@ -8,10 +9,22 @@ import { usePlacement } from '../../stores'
 const CORNERS = ['llx', 'lly', 'urx', 'ury'] as const
 
 /** Signers and the selected box's settings; coordinates are PDF points, editable to the decimal. */
-export function PlacementPanel({ pages, onShowPage }: { pages: readonly PageView[]; onShowPage(pageNumber: number): void }) {
+export function PlacementPanel({ docId, pages, currentPage, onShowPage }: { docId: string; pages: readonly PageView[]; currentPage: number; onShowPage(pageNumber: number): void }) {
   const pageCount = pages.length
   const t = useT()
-  const { signers, boxes, selectedId, activeSignerId, drawing, setDrawing, addSigner, setActiveSigner, updateBox, removeBox, select } = usePlacement()
+  const { signers, boxes, selectedId, activeSignerId, drawing, setDrawing, addSigner, setActiveSigner, addBox, updateBox, removeBox, select } = usePlacement()
+
+  /** Without a mouse: a box in the middle of the current page, 150 × 50 units, then arrows and numbers. */
+  function addBoxHere() {
+    const page = pages[currentPage - 1]
+    if (!page) return
+    const [llx, lly, urx, ury] = page.cropBox
+    const centerX = (llx + urx) / 2
+    const centerY = (lly + ury) / 2
+    const halfWidth = Math.min(75, (urx - llx) / 2)
+    const halfHeight = Math.min(25, (ury - lly) / 2)
+    addBox(currentPage, [centerX - halfWidth, centerY - halfHeight, centerX + halfWidth, centerY + halfHeight])
+  }
   const [newSigner, setNewSigner] = useState('')
   const selected = boxes.find((box) => box.id === selectedId)
 
@@ -53,9 +66,15 @@ export function PlacementPanel({ pages, onShowPage }: { pages: readonly PageView
           </label>
           <button type="submit">{t('place.signer.add')}</button>
         </form>
-        <button type="button" className={drawing ? 'primary' : ''} aria-pressed={drawing} onClick={() => setDrawing(!drawing)}>
-          {drawing ? t('place.draw.on') : t('place.draw.off')}
-        </button>
+        <div className="actions">
+          <button type="button" className={drawing ? 'primary' : ''} aria-pressed={drawing} onClick={() => setDrawing(!drawing)}>
+            {drawing ? t('place.draw.on') : t('place.draw.off')}
+          </button>
+          <button type="button" onClick={addBoxHere}>
+            {t('place.add', { page: currentPage })}
+          </button>
+        </div>
+        <p className="muted">{t('place.keys')}</p>
       </section>
 
       <section>
@@ -73,6 +92,7 @@ export function PlacementPanel({ pages, onShowPage }: { pages: readonly PageView
       </section>
 
       <TemplatePanel pages={pages} />
+      <SignPanel docId={docId} />
 
       {selected && (
         <section className="box-editor" data-testid="box-editor">
