@@ -1,5 +1,5 @@
 import type { PdfFileReader } from './file-reader'
-import { EndOfData, PdfDict, PdfParser, PdfSyntaxError, type Token } from './pdf-syntax'
+import { asInteger, EndOfData, PdfDict, PdfParser, PdfSyntaxError, type Token } from './pdf-syntax'
 
 /** Readers accept up to 1 KiB of junk before the header (ISO 32000-2 Annex H) and look for startxref in the last 4 KiB. */
 const HEADER_SEARCH = 1024
@@ -68,6 +68,24 @@ export interface XrefStreamRow {
 }
 
 /**
+ * The /W field widths and /Index ranges of a cross-reference stream's dictionary. Strictly read,
+ * /W must be three numbers of at most 8 bytes each and /Size a number; leniently, /W needs three
+ * entries (non-integers read as 0) that are not all zero.
+ */
+export function xrefStreamLayout(dict: PdfDict, strict: boolean): { widths: [number, number, number]; ranges: number[] } {
+  const widthsValue = dict.get('W')
+  const size = dict.get('Size')
+  if (strict && (!Array.isArray(widthsValue) || widthsValue.length !== 3 || typeof size !== 'number')) throw new PdfSyntaxError('cross-reference stream without /W or /Size')
+  const widths = Array.isArray(widthsValue) ? widthsValue.map((width) => (strict ? (typeof width === 'number' ? width : -1) : (asInteger(width) ?? 0))) : []
+  const [typeWidth = 0, secondWidth = 0, thirdWidth = 0] = widths
+  const bad = strict ? widths.some((width) => width < 0 || width > 8) : widths.length !== 3 || typeWidth + secondWidth + thirdWidth === 0
+  if (bad) throw new PdfSyntaxError('bad /W in a cross-reference stream')
+  const index = dict.get('Index')
+  const ranges = Array.isArray(index) ? index.map((value) => asInteger(value) ?? 0) : [0, asInteger(size) ?? 0]
+  return { widths: [typeWidth, secondWidth, thirdWidth], ranges }
+}
+
+/**
  * The rows of a decoded cross-reference stream (ISO 32000-2 §7.5.8.3), numbered by its /Index ranges
  * (pairs of first object number and count). Rows past the end of the data are left out.
  */
@@ -130,4 +148,37 @@ export function parseXrefTable(parser: PdfParser, strict: boolean): { trailer: P
   const trailer = parser.parseValue()
   if (!(trailer instanceof PdfDict)) throw new PdfSyntaxError('the trailer is not a dictionary')
   return { trailer, entries }
+}
+
+/** One member of an object stream: its object number and where it starts, counted from the stream's /First. */
+export interface ObjectStreamMember {
+  objectNumber: number
+  offset: number
+}
+
+/**
+ * The index at the start of an object stream's data: `count` pairs of object number and offset.
+ * Strictly read, anything but two integers per member is a syntax error; leniently read, the index
+ * ends at the first pair that is not two integers (or at the end of the data).
+ */
+export function parseObjectStreamIndex(data: Buffer, count: number, strict: boolean): ObjectStreamMember[] {
+  const header = new PdfParser(data, -1, true)
+  const members: ObjectStreamMember[] = []
+  for (let index = 0; index < count; index += 1) {
+    if (strict) {
+      members.push({ objectNumber: integerToken(header.nextToken()), offset: integerToken(header.nextToken()) })
+      continue
+    }
+    if (header.atEnd()) break
+    const objectNumber = asInteger(header.parseValue())
+    const offset = asInteger(header.parseValue())
+    if (objectNumber === undefined || offset === undefined) break
+    members.push({ objectNumber, offset })
+  }
+  return members
+}
+
+function integerToken(token: Token): number {
+  if (token.kind !== 'number' || !token.integer) throw new PdfSyntaxError('expected an integer')
+  return token.value
 }

@@ -1,4 +1,5 @@
 import { constants, inflateSync } from 'node:zlib'
+import { asInteger, asName, PdfDict, type PdfValue } from './pdf-syntax'
 
 /**
  * Decodes the streams a reader of PDF structure needs: cross-reference streams and object streams.
@@ -102,4 +103,21 @@ function paeth(left: number, up: number, upLeft: number): number {
   const toUpLeft = Math.abs(estimate - upLeft)
   if (toLeft <= toUp && toLeft <= toUpLeft) return left
   return toUp <= toUpLeft ? up : upLeft
+}
+
+/** The decoded bytes of a cross-reference or object stream from its raw contents and dictionary (see `decodeFilters`). */
+export function decodeStream(data: Buffer, dict: PdfDict): Buffer {
+  const parameters = listOf(dict.get('DecodeParms'))
+  const filters = listOf(dict.get('Filter')).map((filter, index) => {
+    const parms = parameters[index]
+    if (!(parms instanceof PdfDict)) return { name: asName(filter) }
+    const predictor = { predictor: asInteger(parms.get('Predictor')), colors: asInteger(parms.get('Colors')), bitsPerComponent: asInteger(parms.get('BitsPerComponent')), columns: asInteger(parms.get('Columns')) }
+    return { name: asName(filter), predictor }
+  })
+  return decodeFilters(data, filters)
+}
+
+function listOf(value: PdfValue | undefined): PdfValue[] {
+  if (value === undefined || value === null) return []
+  return Array.isArray(value) ? value : [value]
 }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFContext, type PDFObject } from 'pdf-lib'
+import { PDFDict, PDFHexString, PDFName, PDFNumber, type PDFContext, type PDFObject, type PDFRef } from 'pdf-lib'
+import { PdfRef, PdfString } from '../core/pdf-syntax'
 import type { PdfFile } from './pdf-file'
+import { pdfLibRef, toPdfLib } from './pdf-lib-objects'
 
 /** One object of the update: new, or a changed copy of an existing one under its old number. */
 export interface UpdateObject {
@@ -70,14 +72,14 @@ export function buildIncrementalUpdate(file: PdfFile, context: PDFContext, objec
 function trailerFor(file: PdfFile, context: PDFContext): PDFDict {
   const trailer = PDFDict.withContext(context)
   for (const key of ['Root', 'Info']) {
-    const value = file.trailer.get(PDFName.of(key))
-    if (value instanceof PDFRef) trailer.set(PDFName.of(key), value)
+    const value = file.trailer.get(key)
+    if (value instanceof PdfRef) trailer.set(PDFName.of(key), pdfLibRef(value))
   }
   // The first ID names the document for good; the second changes with every revision.
-  const previousId = file.trailer.get(PDFName.of('ID'))
-  const first = previousId instanceof PDFArray ? previousId.get(0) : undefined
+  const previousId = file.trailer.get('ID')
+  const first = Array.isArray(previousId) ? previousId[0] : undefined
   const revisionId = PDFHexString.of(randomBytes(16).toString('hex'))
-  trailer.set(PDFName.of('ID'), context.obj([first instanceof PDFHexString || first instanceof PDFString ? first : revisionId, revisionId]))
+  trailer.set(PDFName.of('ID'), context.obj([first instanceof PdfString ? toPdfLib(first, context) : revisionId, revisionId]))
   trailer.set(PDFName.of('Prev'), PDFNumber.of(file.startxref))
   return trailer
 }

@@ -1,5 +1,5 @@
-import { PDFDict, PDFName } from 'pdf-lib'
 import type { PageGeometry, PdfRect } from '../../../shared/pdf-types'
+import { PdfDict } from '../core/pdf-syntax'
 import { PdfDocument } from './pdf-document'
 import type { XrefKind } from './pdf-file'
 
@@ -48,12 +48,12 @@ async function signatureFields(document: PdfDocument): Promise<SignatureFieldInf
   const result: SignatureFieldInfo[] = []
   for (const field of await document.fields()) {
     if (field.type !== 'Sig') continue
-    const value = await document.file.resolve(field.dict.get(PDFName.of('V')))
-    const info: SignatureFieldInfo = { name: field.name, signed: value instanceof PDFDict }
+    const value = await document.file.resolve(field.dict.get('V'))
+    const info: SignatureFieldInfo = { name: field.name, signed: value instanceof PdfDict }
     const widget = field.widgets[0]
     if (widget) {
       const pageNumber = await document.pageOfWidget(widget)
-      const rect = await document.rect(widget.dict.get(PDFName.of('Rect')))
+      const rect = await document.rect(widget.dict.get('Rect'))
       if (pageNumber !== undefined) info.pageNumber = pageNumber
       if (rect) info.rect = rect
     }

@@ -1,12 +1,10 @@
 import { basename } from 'node:path'
-import { PDFArray, PDFContext, PDFDict, PDFName, PDFNumber, PDFRawStream, PDFRef, type PDFObject } from 'pdf-lib'
 import { TekenError } from '../../../shared/errors'
 import { PdfFileReader } from '../core/file-reader'
-import { findHeader, findStartxref, parseAt, parseXrefTable, readStreamData, xrefStreamRows } from '../core/file-structure'
-import { PdfParser, PdfSyntaxError, type Token } from '../core/pdf-syntax'
+import { findHeader, findStartxref, parseAt, parseObjectStreamIndex, parseXrefTable, readStreamData, xrefStreamLayout, xrefStreamRows } from '../core/file-structure'
+import { asName, PdfDict, PdfParser, PdfRef, PdfSyntaxError, type PdfValue } from '../core/pdf-syntax'
+import { decodeStream } from '../core/stream-filters'
 import { notAPdf, pdfDamaged, pdfEncrypted } from './pdf-errors'
-import { toPdfLib } from './pdf-lib-objects'
-import { decodeStream } from './stream-decode'
 
 /** The kind of the newest cross-reference section: what an incremental update must append. */
 export type XrefKind = 'table' | 'stream' | 'hybrid'
@@ -18,15 +16,18 @@ type XrefEntry =
 
 interface XrefSection {
   kind: XrefKind
-  trailer: PDFDict
+  trailer: PdfDict
   entries: Map<number, XrefEntry>
 }
 
 interface IndirectObject {
   objectNumber: number
   generation: number
-  value: PDFObject
+  value: PdfValue
 }
+
+/** The raw (still encoded) contents of the stream objects read so far, by their dictionary. */
+type StreamContents = WeakMap<PdfDict, Buffer>
 
 interface ObjectStream {
   data: Buffer
@@ -44,11 +45,11 @@ const MAX_REFERENCE_DEPTH = 32
  * that viewers must repair could not be verified reliably.
  */
 export class PdfFile {
-  private readonly objects = new Map<number, PDFObject | undefined>()
+  private readonly objects = new Map<number, PdfValue | undefined>()
   private readonly objectStreams = new Map<number, ObjectStream>()
 
   private constructor(
-    private readonly context: PDFContext,
+    private readonly streams: StreamContents,
     readonly fileName: string,
     readonly reader: PdfFileReader,
     readonly headerVersion: string,
@@ -58,7 +59,7 @@ export class PdfFile {
     readonly startxref: number,
     readonly xrefKind: XrefKind,
     /** The newest value of each trailer key over all sections. */
-    readonly trailer: PDFDict,
+    readonly trailer: PdfDict,
     private readonly entries: Map<number, XrefEntry>,
     /** One more than the highest object number in use: where new objects start. */
     readonly nextObjectNumber: number,
@@ -69,7 +70,7 @@ export class PdfFile {
   }
 
   get encrypted(): boolean {
-    return this.trailer.get(PDFName.of('Encrypt')) !== undefined
+    return this.trailer.get('Encrypt') !== undefined
   }
 
   static async open(path: string): Promise<PdfFile> {
@@ -90,8 +91,8 @@ export class PdfFile {
     const startxref = await findStartxref(reader)
     if (startxref === undefined) throw pdfDamaged(fileName, 'there is no startxref at the end of the file; it may be truncated')
 
-    const context = PDFContext.create()
-    const sectionReader = new SectionReader(reader, context)
+    const streams: StreamContents = new WeakMap()
+    const sectionReader = new SectionReader(reader, streams)
     // Offsets count from the start of the file; a few writers count from the header instead.
     let offsetBase: number | undefined
     let newest: XrefSection | undefined
@@ -122,56 +123,56 @@ export class PdfFile {
     }
 
     const entries = new Map<number, XrefEntry>()
-    const trailer = PDFDict.withContext(context)
+    const trailer = new PdfDict(new Map())
     let declaredSize = 0
     for (const section of sections) {
       for (const [objectNumber, entry] of section.entries) if (!entries.has(objectNumber)) entries.set(objectNumber, entry)
-      for (const [key, value] of section.trailer.entries()) if (!trailer.has(key)) trailer.set(key, value)
-      const size = section.trailer.get(PDFName.of('Size'))
-      if (size instanceof PDFNumber) declaredSize = Math.max(declaredSize, size.asNumber())
+      for (const [key, value] of section.trailer.entries) if (!trailer.has(key)) trailer.entries.set(key, value)
+      const size = section.trailer.get('Size')
+      if (typeof size === 'number') declaredSize = Math.max(declaredSize, size)
     }
     let highest = 0
     for (const objectNumber of entries.keys()) highest = Math.max(highest, objectNumber)
-    if (!(trailer.get(PDFName.of('Root')) instanceof PDFRef) && trailer.get(PDFName.of('Encrypt')) === undefined) {
+    if (!(trailer.get('Root') instanceof PdfRef) && trailer.get('Encrypt') === undefined) {
       throw pdfDamaged(fileName, 'the trailer names no document catalog (/Root)')
     }
-    return new PdfFile(context, fileName, reader, headerVersion, offsetBase, startxref, newest.kind, trailer, entries, Math.max(declaredSize, highest + 1))
+    return new PdfFile(streams, fileName, reader, headerVersion, offsetBase, startxref, newest.kind, trailer, entries, Math.max(declaredSize, highest + 1))
   }
 
   /** Follows references until a direct object; `undefined` for null, missing or free objects. */
-  async resolve(value: PDFObject | undefined): Promise<PDFObject | undefined> {
-    for (let depth = 0; value instanceof PDFRef; depth += 1) {
+  async resolve(value: PdfValue | undefined): Promise<PdfValue | undefined> {
+    for (let depth = 0; value instanceof PdfRef; depth += 1) {
       if (depth > MAX_REFERENCE_DEPTH) throw pdfDamaged(this.fileName, 'references point to each other in a loop')
       value = await this.object(value)
     }
-    return value
+    return value ?? undefined
   }
 
-  async dict(value: PDFObject | undefined): Promise<PDFDict | undefined> {
+  async dict(value: PdfValue | undefined): Promise<PdfDict | undefined> {
     const resolved = await this.resolve(value)
-    return resolved instanceof PDFDict ? resolved : undefined
+    return resolved instanceof PdfDict ? resolved : undefined
   }
 
-  async array(value: PDFObject | undefined): Promise<PDFArray | undefined> {
+  async array(value: PdfValue | undefined): Promise<PdfValue[] | undefined> {
     const resolved = await this.resolve(value)
-    return resolved instanceof PDFArray ? resolved : undefined
+    return Array.isArray(resolved) ? resolved : undefined
   }
 
-  async number(value: PDFObject | undefined): Promise<number | undefined> {
+  async number(value: PdfValue | undefined): Promise<number | undefined> {
     const resolved = await this.resolve(value)
-    return resolved instanceof PDFNumber ? resolved.asNumber() : undefined
+    return typeof resolved === 'number' ? resolved : undefined
   }
 
-  async object(ref: PDFRef): Promise<PDFObject | undefined> {
-    const objectNumber = ref.objectNumber
+  async object(ref: PdfRef): Promise<PdfValue | undefined> {
+    const objectNumber = ref.num
     if (this.objects.has(objectNumber)) return this.objects.get(objectNumber)
     const entry = this.entries.get(objectNumber)
-    let value: PDFObject | undefined
-    if (entry?.kind === 'offset' && entry.generation === ref.generationNumber) {
+    let value: PdfValue | undefined
+    if (entry?.kind === 'offset' && entry.generation === ref.gen) {
       const found = await this.readIndirect(this.offsetBase + entry.offset, (length) => this.number(length))
       if (found.objectNumber !== objectNumber) throw pdfDamaged(this.fileName, `object ${objectNumber} is not where the cross-reference table says`)
       value = found.value
-    } else if (entry?.kind === 'compressed' && ref.generationNumber === 0) {
+    } else if (entry?.kind === 'compressed' && ref.gen === 0) {
       value = await this.compressedObject(objectNumber, entry.streamNumber, entry.index)
     }
     this.objects.set(objectNumber, value)
@@ -182,23 +183,23 @@ export class PdfFile {
     return this.reader.close()
   }
 
-  private async readIndirect(position: number, lengthOf: (length: PDFObject | undefined) => Promise<number | undefined>): Promise<IndirectObject> {
+  private async readIndirect(position: number, lengthOf: (length: PdfValue | undefined) => Promise<number | undefined>): Promise<IndirectObject> {
     try {
-      return await new SectionReader(this.reader, this.context).indirectAt(position, lengthOf)
+      return await new SectionReader(this.reader, this.streams).indirectAt(position, lengthOf)
     } catch (error) {
       if (error instanceof PdfSyntaxError) throw pdfDamaged(this.fileName, `an object at byte ${position} cannot be read: ${error.message}`)
       throw error
     }
   }
 
-  private async compressedObject(objectNumber: number, streamNumber: number, index: number): Promise<PDFObject | undefined> {
+  private async compressedObject(objectNumber: number, streamNumber: number, index: number): Promise<PdfValue | undefined> {
     // Object streams are encrypted with the document; without the key their contents are noise.
     if (this.encrypted) throw pdfEncrypted(this.fileName)
     const stream = await this.objectStream(streamNumber)
     const member = stream.members[index]
     if (!member || member.objectNumber !== objectNumber) throw pdfDamaged(this.fileName, `object ${objectNumber} is not in object stream ${streamNumber} where the cross-reference stream says`)
     try {
-      return toPdfLib(new PdfParser(stream.data, -1, true, member.offset).parseValue(), this.context)
+      return new PdfParser(stream.data, -1, true, member.offset).parseValue()
     } catch (error) {
       if (error instanceof PdfSyntaxError) throw pdfDamaged(this.fileName, `object ${objectNumber} in object stream ${streamNumber} cannot be read: ${error.message}`)
       throw error
@@ -208,16 +209,15 @@ export class PdfFile {
   private async objectStream(streamNumber: number): Promise<ObjectStream> {
     const cached = this.objectStreams.get(streamNumber)
     if (cached) return cached
-    const container = await this.resolve(PDFRef.of(streamNumber))
-    if (!(container instanceof PDFRawStream)) throw pdfDamaged(this.fileName, `object stream ${streamNumber} is missing`)
+    const container = await this.resolve(new PdfRef(streamNumber, 0))
+    const contents = container instanceof PdfDict ? this.streams.get(container) : undefined
+    if (!(container instanceof PdfDict) || !contents) throw pdfDamaged(this.fileName, `object stream ${streamNumber} is missing`)
     try {
-      const data = decodeStream(container)
-      const count = await this.number(container.dict.get(PDFName.of('N')))
-      const first = await this.number(container.dict.get(PDFName.of('First')))
+      const data = decodeStream(contents, container)
+      const count = await this.number(container.get('N'))
+      const first = await this.number(container.get('First'))
       if (count === undefined || first === undefined) throw new Error('no /N or /First')
-      const header = new PdfParser(data, -1, true)
-      const members: ObjectStream['members'] = []
-      for (let index = 0; index < count; index += 1) members.push({ objectNumber: integerOf(header.nextToken()), offset: first + integerOf(header.nextToken()) })
+      const members = parseObjectStreamIndex(data, count, true).map(({ objectNumber, offset }) => ({ objectNumber, offset: first + offset }))
       const stream = { data, members }
       this.objectStreams.set(streamNumber, stream)
       return stream
@@ -229,15 +229,15 @@ export class PdfFile {
 }
 
 function previousOffset(section: XrefSection): number | undefined {
-  const prev = section.trailer.get(PDFName.of('Prev'))
-  return prev instanceof PDFNumber ? prev.asNumber() : undefined
+  const prev = section.trailer.get('Prev')
+  return typeof prev === 'number' ? prev : undefined
 }
 
 /** Reads cross-reference sections and indirect objects at byte positions, growing its window as needed. */
 class SectionReader {
   constructor(
     private readonly reader: PdfFileReader,
-    private readonly context: PDFContext,
+    private readonly streams: StreamContents,
   ) {}
 
   /** The section at `offset` as written in the file; `base` is what the file's offsets count from. */
@@ -246,13 +246,13 @@ class SectionReader {
     if (position < 0 || position >= this.reader.size) throw new PdfSyntaxError('section offset outside the file')
     const table = await parseAt(this.reader, position, (parser) => {
       parser.skipWhitespace()
-      return parser.startsWith('xref') ? xrefTableAt(parser, this.context) : undefined
+      return parser.startsWith('xref') ? xrefTableAt(parser) : undefined
     })
     if (table) {
-      const streamOffset = table.trailer.get(PDFName.of('XRefStm'))
-      if (!(streamOffset instanceof PDFNumber)) return { kind: 'table', trailer: table.trailer, entries: table.entries }
+      const streamOffset = table.trailer.get('XRefStm')
+      if (typeof streamOffset !== 'number') return { kind: 'table', trailer: table.trailer, entries: table.entries }
       // Hybrid file: the table's in-use entries win; the stream adds the compressed objects.
-      const stream = await this.xrefStreamAt(base + streamOffset.asNumber())
+      const stream = await this.xrefStreamAt(base + streamOffset)
       const entries = new Map(stream.entries)
       for (const [objectNumber, entry] of table.entries) if (entry.kind !== 'free' || !entries.has(objectNumber)) entries.set(objectNumber, entry)
       return { kind: 'hybrid', trailer: table.trailer, entries }
@@ -262,53 +262,42 @@ class SectionReader {
 
   private async xrefStreamAt(position: number): Promise<XrefSection> {
     // A cross-reference stream's /Length must be direct: there is no table yet to look it up in.
-    const found = await this.indirectAt(position, async (length) => (length instanceof PDFNumber ? length.asNumber() : undefined))
-    if (!(found.value instanceof PDFRawStream) || found.value.dict.get(PDFName.of('Type')) !== PDFName.of('XRef')) throw new PdfSyntaxError('not a cross-reference stream')
-    return { kind: 'stream', trailer: found.value.dict, entries: parseXrefStream(found.value) }
+    const found = await this.indirectAt(position, async (length) => (typeof length === 'number' ? length : undefined))
+    const contents = found.value instanceof PdfDict ? this.streams.get(found.value) : undefined
+    if (!(found.value instanceof PdfDict) || !contents || asName(found.value.get('Type')) !== 'XRef') throw new PdfSyntaxError('not a cross-reference stream')
+    return { kind: 'stream', trailer: found.value, entries: parseXrefStream(found.value, contents) }
   }
 
-  async indirectAt(position: number, lengthOf: (length: PDFObject | undefined) => Promise<number | undefined>): Promise<IndirectObject> {
+  async indirectAt(position: number, lengthOf: (length: PdfValue | undefined) => Promise<number | undefined>): Promise<IndirectObject> {
     const parsed = await parseAt(this.reader, position, (parser) => parser.parseIndirectObject())
-    const value = toPdfLib(parsed.value, this.context)
-    if (parsed.streamStart === undefined || !(value instanceof PDFDict)) return { objectNumber: parsed.num, generation: parsed.gen, value }
-    const contents = await readStreamData(this.reader, parsed.streamStart, await lengthOf(value.get(PDFName.of('Length'))))
-    return { objectNumber: parsed.num, generation: parsed.gen, value: PDFRawStream.of(value, contents) }
+    const value = parsed.value
+    if (parsed.streamStart === undefined || !(value instanceof PdfDict)) return { objectNumber: parsed.num, generation: parsed.gen, value }
+    this.streams.set(value, await readStreamData(this.reader, parsed.streamStart, await lengthOf(value.get('Length'))))
+    return { objectNumber: parsed.num, generation: parsed.gen, value }
   }
 }
 
 /** Entries are read strictly: a table viewers would have to repair is damage here. */
-function xrefTableAt(parser: PdfParser, context: PDFContext): { trailer: PDFDict; entries: Map<number, XrefEntry> } {
+function xrefTableAt(parser: PdfParser): { trailer: PdfDict; entries: Map<number, XrefEntry> } {
   const table = parseXrefTable(parser, true)
   const entries = new Map<number, XrefEntry>()
   for (const { objectNumber, offset, generation, inUse } of table.entries) {
     // Object 0 heads the free list; offsets of 0 for in-use objects are writer bugs, read as free.
     if (!entries.has(objectNumber)) entries.set(objectNumber, inUse && offset > 0 ? { kind: 'offset', offset, generation } : { kind: 'free' })
   }
-  return { trailer: toPdfLib(table.trailer, context) as PDFDict, entries }
+  return { trailer: table.trailer, entries }
 }
 
-function integerOf(token: Token): number {
-  if (token.kind !== 'number' || !token.integer) throw new PdfSyntaxError('expected an integer')
-  return token.value
-}
-
-function parseXrefStream(stream: PDFRawStream): Map<number, XrefEntry> {
-  const dict = stream.dict
-  const widths = dict.get(PDFName.of('W'))
-  const size = dict.get(PDFName.of('Size'))
-  if (!(widths instanceof PDFArray) || widths.size() !== 3 || !(size instanceof PDFNumber)) throw new PdfSyntaxError('cross-reference stream without /W or /Size')
-  const [typeWidth, offsetWidth, generationWidth] = widths.asArray().map((width) => (width instanceof PDFNumber ? width.asNumber() : -1)) as [number, number, number]
-  if ([typeWidth, offsetWidth, generationWidth].some((width) => width < 0 || width > 8)) throw new PdfSyntaxError('bad /W in a cross-reference stream')
-  const index = dict.get(PDFName.of('Index'))
-  const ranges = index instanceof PDFArray ? index.asArray().map((value) => (value instanceof PDFNumber ? value.asNumber() : 0)) : [0, size.asNumber()]
+function parseXrefStream(dict: PdfDict, contents: Buffer): Map<number, XrefEntry> {
+  const { widths, ranges } = xrefStreamLayout(dict, true)
   let data: Buffer
   try {
-    data = decodeStream(stream)
+    data = decodeStream(contents, dict)
   } catch (error) {
     throw new PdfSyntaxError(`cross-reference stream cannot be decoded: ${(error as Error).message}`)
   }
   const entries = new Map<number, XrefEntry>()
-  for (const { objectNumber, type, second, third } of xrefStreamRows(data, [typeWidth, offsetWidth, generationWidth], ranges)) {
+  for (const { objectNumber, type, second, third } of xrefStreamRows(data, widths, ranges)) {
     if (entries.has(objectNumber)) continue
     if (type === 1 && second > 0) entries.set(objectNumber, { kind: 'offset', offset: second, generation: third })
     else if (type === 2) entries.set(objectNumber, { kind: 'compressed', streamNumber: second, index: third })

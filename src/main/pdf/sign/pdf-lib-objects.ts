@@ -26,6 +26,11 @@ export function toPdfLib(value: PdfValue, context: PDFContext): PDFObject {
   return array
 }
 
+/** A reference for pdf-lib: what an update writes into its own objects, or assigns a new body to. */
+export function pdfLibRef(ref: PdfRef): PDFRef {
+  return PDFRef.of(ref.num, ref.gen)
+}
+
 /** PDFName.of decodes #xx escapes, so a decoded name's own "#" is escaped first. */
 function pdfLibName(decoded: string): PDFName {
   return PDFName.of(decoded.replace(/#/g, '#23'))

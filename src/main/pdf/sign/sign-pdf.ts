@@ -1,10 +1,11 @@
 import { createHash, randomBytes, X509Certificate, type Hash, type KeyObject } from 'node:crypto'
 import { open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { PDFArray, PDFContext, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFObject } from 'pdf-lib'
+import { PDFContext, PDFDict, PDFHexString, PDFName, PDFNumber, PDFString, type PDFArray, type PDFObject, type PDFRef } from 'pdf-lib'
 import type { CertificationLevel, PdfRect } from '../../../shared/pdf-types'
 import { isRectInsideCropBox } from '../../../shared/placement/geometry'
 import type { Clock } from '../../ports/clock'
+import { PdfDict, PdfRef, type PdfValue } from '../core/pdf-syntax'
 import { addInvisibleAppearance, addVisibleAppearance, type AppearanceLanguage } from './appearance'
 import { createCmsSigner, signCms, type CmsSigner } from './cms'
 import { buildIncrementalUpdate, serializeObject, type UpdateObject } from './incremental-update'
@@ -22,6 +23,7 @@ import {
   signingKeyNotRsa,
 } from './pdf-errors'
 import { PdfFile } from './pdf-file'
+import { pdfLibRef, toPdfLib } from './pdf-lib-objects'
 import { timestampFailed, timestampSignature, type TimestampAuthority } from './timestamp'
 
 export interface SigningIdentity {
@@ -108,7 +110,7 @@ export async function signPdf(request: SignPdfRequest): Promise<SignPdfResult> {
     const certify = placement.certificationLevel === 'NO_CHANGES_ALLOWED'
     if (certify) {
       for (const field of fields) {
-        if (field.type === 'Sig' && (await file.dict(field.dict.get(key('V'))))) throw certificationNotFirst(file.fileName)
+        if (field.type === 'Sig' && (await file.dict(field.dict.get('V')))) throw certificationNotFirst(file.fileName)
       }
     }
 
@@ -189,7 +191,7 @@ async function prepareUpdate(request: UpdateRequest): Promise<PreparedUpdate> {
     : addInvisibleAppearance(context)
   context.assign(
     widgetRef,
-    context.obj({ Type: 'Annot', Subtype: 'Widget', FT: 'Sig', T: PDFString.of(request.fieldName), V: signatureRef, F: 4, P: page.ref, Rect: [...rect], AP: { N: appearanceRef } }),
+    context.obj({ Type: 'Annot', Subtype: 'Widget', FT: 'Sig', T: PDFString.of(request.fieldName), V: signatureRef, F: 4, P: pdfLibRef(page.ref), Rect: [...rect], AP: { N: appearanceRef } }),
   )
   await addWidgetToPage(file, context, page, widgetRef)
   await addFieldToForm(document, context, widgetRef, request.certify ? signatureRef : undefined)
@@ -263,60 +265,60 @@ function uniqueFieldName(existing: string[]): string {
 
 /** The page's /Annots gets the widget: a shared /Annots array is rewritten in place, else the page. */
 async function addWidgetToPage(file: PdfFile, context: PDFContext, page: PageNode, widgetRef: PDFRef): Promise<void> {
-  const annotations = page.dict.get(key('Annots'))
-  if (annotations instanceof PDFRef) {
+  const annotations = page.dict.get('Annots')
+  if (annotations instanceof PdfRef) {
     const array = await file.array(annotations)
     if (array) {
-      context.assign(annotations, appended(array, context, widgetRef))
+      context.assign(pdfLibRef(annotations), appended(array, context, widgetRef))
       return
     }
   }
-  const pageCopy = page.dict.clone(context)
-  pageCopy.set(key('Annots'), annotations instanceof PDFArray ? appended(annotations, context, widgetRef) : context.obj([widgetRef]))
-  context.assign(page.ref, pageCopy)
+  const pageCopy = toPdfLib(page.dict, context) as PDFDict
+  pageCopy.set(key('Annots'), Array.isArray(annotations) ? appended(annotations, context, widgetRef) : context.obj([widgetRef]))
+  context.assign(pdfLibRef(page.ref), pageCopy)
 }
 
 /** Adds the field to the AcroForm (creating it if needed), sets /SigFlags, and for a certification /Perms /DocMDP. */
 async function addFieldToForm(document: PdfDocument, context: PDFContext, widgetRef: PDFRef, certificationRef: PDFRef | undefined): Promise<void> {
   const { file, catalog, catalogRef } = document
-  const catalogCopy = catalog.clone(context)
+  const catalogCopy = toPdfLib(catalog, context) as PDFDict
   let catalogChanged = false
-  const formValue = catalog.get(key('AcroForm'))
+  const formValue = catalog.get('AcroForm')
   const existingForm = await file.dict(formValue)
-  const form = existingForm ? existingForm.clone(context) : PDFDict.withContext(context)
+  const form = existingForm ? (toPdfLib(existingForm, context) as PDFDict) : PDFDict.withContext(context)
 
-  const fieldsValue = form.get(key('Fields'))
+  const fieldsValue = existingForm?.get('Fields')
   const fields = await file.array(fieldsValue)
-  if (fieldsValue instanceof PDFRef && fields) context.assign(fieldsValue, appended(fields, context, widgetRef))
+  if (fieldsValue instanceof PdfRef && fields) context.assign(pdfLibRef(fieldsValue), appended(fields, context, widgetRef))
   else form.set(key('Fields'), fields ? appended(fields, context, widgetRef) : context.obj([widgetRef]))
-  const flags = (await file.number(form.get(key('SigFlags')))) ?? 0
+  const flags = (await file.number(existingForm?.get('SigFlags'))) ?? 0
   // SignaturesExist (1) and AppendOnly (2): viewers must save by incremental update from now on.
   form.set(key('SigFlags'), PDFNumber.of(flags | 3))
 
-  if (formValue instanceof PDFRef && existingForm) {
-    context.assign(formValue, form)
+  if (formValue instanceof PdfRef && existingForm) {
+    context.assign(pdfLibRef(formValue), form)
   } else {
-    catalogCopy.set(key('AcroForm'), existingForm && formValue instanceof PDFDict ? form : context.register(form))
+    catalogCopy.set(key('AcroForm'), existingForm && formValue instanceof PdfDict ? form : context.register(form))
     catalogChanged = true
   }
 
   if (certificationRef) {
-    const permissionsValue = catalog.get(key('Perms'))
+    const permissionsValue = catalog.get('Perms')
     const existingPermissions = await file.dict(permissionsValue)
-    const permissions = existingPermissions ? existingPermissions.clone(context) : PDFDict.withContext(context)
+    const permissions = existingPermissions ? (toPdfLib(existingPermissions, context) as PDFDict) : PDFDict.withContext(context)
     permissions.set(key('DocMDP'), certificationRef)
-    if (permissionsValue instanceof PDFRef && existingPermissions) {
-      context.assign(permissionsValue, permissions)
+    if (permissionsValue instanceof PdfRef && existingPermissions) {
+      context.assign(pdfLibRef(permissionsValue), permissions)
     } else {
       catalogCopy.set(key('Perms'), permissions)
       catalogChanged = true
     }
   }
-  if (catalogChanged) context.assign(catalogRef, catalogCopy)
+  if (catalogChanged) context.assign(pdfLibRef(catalogRef), catalogCopy)
 }
 
-function appended(array: PDFArray, context: PDFContext, item: PDFObject): PDFArray {
-  const copy = array.clone(context)
+function appended(array: PdfValue[], context: PDFContext, item: PDFObject): PDFArray {
+  const copy = toPdfLib(array, context) as PDFArray
   copy.push(item)
   return copy
 }

@@ -1,9 +1,9 @@
 import { TekenError } from '../../../shared/errors'
 import type { PdfFileReader } from '../core/file-reader'
-import { findStartxref, parseAt, parseXrefTable, readStreamData, xrefStreamRows } from '../core/file-structure'
+import { findStartxref, parseAt, parseObjectStreamIndex, parseXrefTable, readStreamData, xrefStreamLayout, xrefStreamRows } from '../core/file-structure'
 import { asInteger, asName, PdfDict, PdfParser, PdfRef, PdfString, PdfSyntaxError, type IndirectObject, type PdfValue } from '../core/pdf-syntax'
+import { decodeStream } from '../core/stream-filters'
 import { openStandardSecurity, type Decryptor } from './standard-security'
-import { decodeStream } from './stream-filters'
 
 type XrefEntry = { kind: 'direct'; offset: number; gen: number } | { kind: 'compressed'; streamNum: number; index: number }
 
@@ -143,12 +143,8 @@ export class PdfDocument {
     const data = await this.streamData(stream)
     const count = asInteger(stream.get('N')) ?? 0
     const first = asInteger(stream.get('First')) ?? 0
-    const header = new PdfParser(data, -1, true)
     const objects: CompressedObject[] = []
-    for (let item = 0; item < count && !header.atEnd(); item += 1) {
-      const num = asInteger(header.parseValue())
-      const offset = asInteger(header.parseValue())
-      if (num === undefined || offset === undefined) break
+    for (const { objectNumber: num, offset } of parseObjectStreamIndex(data, count, false)) {
       let value: PdfValue = null
       try {
         value = new PdfParser(data, -1, true, first + offset).parseValue()
@@ -219,14 +215,8 @@ export class PdfDocument {
   }
 
   private addXrefStreamEntries(stream: PdfDict, data: Buffer): void {
-    const widthsValue = stream.get('W')
-    const widths = Array.isArray(widthsValue) ? widthsValue.map((width) => asInteger(width) ?? 0) : []
-    const [typeWidth = 0, fieldWidth = 0, thirdWidth = 0] = widths
-    const rowWidth = typeWidth + fieldWidth + thirdWidth
-    if (widths.length !== 3 || rowWidth === 0) throw new PdfSyntaxError('xref stream with a bad /W')
-    const index = stream.get('Index')
-    const ranges = Array.isArray(index) ? index.map((item) => asInteger(item) ?? 0) : [0, asInteger(stream.get('Size')) ?? 0]
-    for (const { objectNumber, type, second, third } of xrefStreamRows(data, [typeWidth, fieldWidth, thirdWidth], ranges)) {
+    const { widths, ranges } = xrefStreamLayout(stream, false)
+    for (const { objectNumber, type, second, third } of xrefStreamRows(data, widths, ranges)) {
       if (this.entries.has(objectNumber)) continue
       if (type === 1) this.entries.set(objectNumber, { kind: 'direct', offset: second, gen: third })
       else if (type === 2) this.entries.set(objectNumber, { kind: 'compressed', streamNum: second, index: third })
@@ -299,12 +289,8 @@ export class PdfDocument {
     const stream = await this.resolveDict(new PdfRef(streamNum, 0))
     if (!stream) return
     const data = await this.streamData(stream)
-    const header = new PdfParser(data, -1, true)
     const count = asInteger(stream.get('N')) ?? 0
-    for (let index = 0; index < count && !header.atEnd(); index += 1) {
-      const num = asInteger(header.parseValue())
-      header.parseValue()
-      if (num === undefined) continue
+    for (const [index, { objectNumber: num }] of parseObjectStreamIndex(data, count, false).entries()) {
       if ((definedAt.get(num) ?? -1) < streamOffset) {
         this.entries.set(num, { kind: 'compressed', streamNum, index })
         definedAt.set(num, streamOffset)

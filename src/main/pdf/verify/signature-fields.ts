@@ -1,9 +1,9 @@
 import { TekenError } from '../../../shared/errors'
-import { asInteger, asName, PdfRef, PdfString, type PdfDict, type PdfValue } from '../core/pdf-syntax'
-import { textOf } from '../core/pdf-text'
+import { docMdpPermission, walkFields, walkPageTree, type DocMdpPermission } from '../core/document-structure'
+import { asName, PdfRef, PdfString, type PdfDict, type PdfValue } from '../core/pdf-syntax'
 import type { PdfDocument } from './pdf-document'
 
-export type CertificationLevel = 1 | 2 | 3
+export type CertificationLevel = DocMdpPermission
 
 /** A signature dictionary that holds a signature (not an empty placeholder), and how it was found. */
 export interface FoundSignature {
@@ -51,53 +51,25 @@ export async function findSignatures(document: PdfDocument): Promise<SignatureDi
     return dict ? { dict, key: value instanceof PdfRef ? value.key : dict } : undefined
   }
 
-  const walk = async (value: PdfValue, parentName: string | undefined, inheritedType: string | undefined, depth: number, foundAs: FoundSignature['foundAs']): Promise<void> => {
-    if (depth > MAX_FIELD_DEPTH) return
-    if (value instanceof PdfRef) {
-      if (visited.has(value.key)) return
-      visited.add(value.key)
-    }
-    const field = await document.resolveDict(value)
-    if (!field) return
-    const partialName = textOf(field.get('T'))
-    const name = partialName === undefined ? parentName : parentName === undefined ? partialName : `${parentName}.${partialName}`
-    const type = asName(field.get('FT')) ?? inheritedType
-    const kidsValue = await document.resolve(field.get('Kids'))
-    const kids = Array.isArray(kidsValue) ? kidsValue : []
-    const kidDicts = await Promise.all(kids.map((kid) => document.resolveDict(kid)))
-    // A field whose kids carry names has child fields; otherwise its kids are only its widgets.
-    if (kidDicts.some((kid) => kid?.has('T'))) {
-      for (const kid of kids) await walk(kid, name, type, depth + 1, foundAs)
-      return
-    }
-    if (type !== 'Sig') return
-    const signature = await identify(field.get('V'))
-    if (!signature || !holdsSignature(signature.dict)) {
-      discovery.unsignedFields.push({ fieldName: name ?? '(unnamed)', placeholder: signature !== undefined })
-      return
-    }
-    if (seen.has(signature.key)) return
-    const found: FoundSignature = { dict: signature.dict, fieldName: name, foundAs, certificationLevel: await docMdpLevel(document, signature.dict) }
-    seen.set(signature.key, found)
-    discovery.signatures.push(found)
-  }
+  const fieldWalk = { visited, maxDepth: MAX_FIELD_DEPTH }
+  const walk = (value: PdfValue, foundAs: FoundSignature['foundAs']): Promise<void> =>
+    walkFields(document, value, fieldWalk, async (field) => {
+      if (field.type !== 'Sig') return
+      const signature = await identify(field.dict.get('V'))
+      if (!signature || !holdsSignature(signature.dict)) {
+        discovery.unsignedFields.push({ fieldName: field.name ?? '(unnamed)', placeholder: signature !== undefined })
+        return
+      }
+      if (seen.has(signature.key)) return
+      const found: FoundSignature = { dict: signature.dict, fieldName: field.name, foundAs, certificationLevel: await docMdpPermission(document, signature.dict) }
+      seen.set(signature.key, found)
+      discovery.signatures.push(found)
+    })
 
-  if (Array.isArray(fields)) for (const field of fields) await walk(field, undefined, undefined, 0, 'form-field')
+  if (Array.isArray(fields)) for (const field of fields) await walk(field, 'form-field')
 
-  const visitedPages = new Set<string>()
-  const walkPages = async (node: PdfValue | undefined, depth: number): Promise<void> => {
-    if (depth > MAX_FIELD_DEPTH || node === undefined) return
-    if (node instanceof PdfRef) {
-      if (visitedPages.has(node.key)) return
-      visitedPages.add(node.key)
-    }
-    const page = await document.resolveDict(node)
-    const kids = await document.resolve(page?.get('Kids'))
-    if (Array.isArray(kids)) {
-      for (const kid of kids) await walkPages(kid, depth + 1)
-      return
-    }
-    const annotations = await document.resolve(page?.get('Annots'))
+  await walkPageTree(document, catalog?.get('Pages'), { maxDepth: MAX_FIELD_DEPTH }, async (page) => {
+    const annotations = await document.resolve(page.dict.get('Annots'))
     for (const annotation of Array.isArray(annotations) ? annotations : []) {
       const widget = await document.resolveDict(annotation)
       if (!widget || asName(widget.get('Subtype')) !== 'Widget') continue
@@ -110,16 +82,15 @@ export async function findSignatures(document: PdfDocument): Promise<SignatureDi
         field = fieldDict.get('Parent') ?? null
         fieldDict = parent
       }
-      await walk(field, undefined, undefined, 0, 'page-widget')
+      await walk(field, 'page-widget')
     }
-  }
-  await walkPages(catalog?.get('Pages'), 0)
+  })
 
   const perms = await document.resolveDict(catalog?.get('Perms'))
   const certifying = await identify(perms?.get('DocMDP'))
   if (certifying && holdsSignature(certifying.dict)) {
     const known = seen.get(certifying.key)
-    const level = (await docMdpLevel(document, certifying.dict)) ?? 2
+    const level = (await docMdpPermission(document, certifying.dict)) ?? 2
     if (known) known.certificationLevel = level
     else {
       const found: FoundSignature = { dict: certifying.dict, foundAs: 'form-field', certificationLevel: level }
@@ -137,7 +108,7 @@ export async function findSignatures(document: PdfDocument): Promise<SignatureDi
       // A signature that cannot be read cannot be judged; reporting the file as unsigned would mislead.
       if (!dict) throw new TekenError('PDF_DAMAGED', `The PDF is damaged: object ${num}, which holds a /ByteRange, cannot be read, so its signature cannot be checked.`)
       if (seen.has(key) || [...seen.values()].some((found) => found.dict === dict) || !holdsSignature(dict) || usageRights?.dict === dict) continue
-      const found: FoundSignature = { dict, foundAs: 'repair-scan', certificationLevel: await docMdpLevel(document, dict) }
+      const found: FoundSignature = { dict, foundAs: 'repair-scan', certificationLevel: await docMdpPermission(document, dict) }
       seen.set(key, found)
       discovery.signatures.push(found)
     }
@@ -149,18 +120,4 @@ export async function findSignatures(document: PdfDocument): Promise<SignatureDi
 function holdsSignature(dict: PdfDict): boolean {
   const contents = dict.get('Contents')
   return dict.has('ByteRange') && contents instanceof PdfString && contents.bytes.some((byte) => byte !== 0)
-}
-
-/** The DocMDP permission level from the signature's reference dictionaries (§12.8.2.2); P defaults to 2. */
-async function docMdpLevel(document: PdfDocument, dict: PdfDict): Promise<CertificationLevel | undefined> {
-  const references = await document.resolve(dict.get('Reference'))
-  if (!Array.isArray(references)) return undefined
-  for (const referenceValue of references) {
-    const reference = await document.resolveDict(referenceValue)
-    if (!reference || asName(reference.get('TransformMethod')) !== 'DocMDP') continue
-    const parameters = await document.resolveDict(reference.get('TransformParams'))
-    const level = asInteger(parameters?.get('P'))
-    return level === 1 || level === 3 ? level : 2
-  }
-  return undefined
 }
