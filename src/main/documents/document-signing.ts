@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, extname, join } from 'node:path'
-import type { Language, SignatureView, VerificationView } from '../../shared/contract'
+import type { Language, SignatureBox, SignatureView, VerificationView } from '../../shared/contract'
 import { TekenError } from '../../shared/errors'
-import type { CertificationLevel, PdfRect } from '../../shared/pdf-types'
 import type { AuditLog } from '../audit/audit-log'
 import { httpTimestampAuthority, signPdf } from '../pdf/sign'
 import { TRUST_NOTE, verifyPdf, type PdfVerification, type SignatureReport } from '../pdf/verify'
@@ -12,15 +11,6 @@ import type { Clock } from '../ports/clock'
 import type { FileSaver } from '../ports/desktop'
 import type { Vault } from '../vault/vault'
 import type { OpenDocuments } from './open-documents'
-
-export interface SignatureBox {
-  pageNumber: number
-  rect: PdfRect
-  visible: boolean
-  reason: string
-  location: string
-  certificationLevel: CertificationLevel
-}
 
 function signatureView(report: SignatureReport): SignatureView {
   return {

@@ -47,6 +47,8 @@ export const SignatureBoxSchema = z
     certificationLevel: z.enum(['NOT_CERTIFIED', 'NO_CHANGES_ALLOWED']),
   })
   .strict()
+/** One box to sign: where, and how the signature looks and what it certifies. */
+export type SignatureBox = z.infer<typeof SignatureBoxSchema>
 
 export const documentChannels = {
   /** Main shows the native open dialog and reads the file; the renderer gets a handle, never a path. */

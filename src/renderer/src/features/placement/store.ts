@@ -1,5 +1,6 @@
 import { create } from 'zustand'
-import type { CertificationLevel, PdfRect } from '../../../../shared/pdf-types'
+import type { SignatureBox } from '../../../../shared/contract'
+import type { PdfRect } from '../../../../shared/pdf-types'
 
 export interface Signer {
   id: string
@@ -7,15 +8,11 @@ export interface Signer {
   color: string
 }
 
-export interface PlacedBox {
+/** A box being placed: what will be signed, plus who signs it and how a template will reuse it. */
+export interface PlacedBox extends Omit<SignatureBox, 'rect'> {
   id: string
   signerId: string
-  pageNumber: number
   rect: PdfRect
-  visible: boolean
-  reason: string
-  location: string
-  certificationLevel: CertificationLevel
   /** Which pages the box goes on when saved into a template: the page it is on, the last, or every page. */
   templatePage: 'this' | 'last' | 'every'
 }
