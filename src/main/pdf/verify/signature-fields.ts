@@ -42,12 +42,12 @@ export async function findSignatures(document: PdfDocument): Promise<SignatureDi
   const discovery: SignatureDiscovery = { signatures: [], usageRights: [], unsignedFields: [] }
   const seen = new Map<PdfDict | string, FoundSignature>()
   const catalog = await document.catalog()
-  const acroForm = await document.resolveDict(catalog?.get('AcroForm'))
+  const acroForm = await document.dict(catalog?.get('AcroForm'))
   const fields = await document.resolve(acroForm?.get('Fields'))
   const visited = new Set<string>()
 
   const identify = async (value: PdfValue | undefined): Promise<{ dict: PdfDict; key: PdfDict | string } | undefined> => {
-    const dict = await document.resolveDict(value)
+    const dict = await document.dict(value)
     return dict ? { dict, key: value instanceof PdfRef ? value.key : dict } : undefined
   }
 
@@ -71,13 +71,13 @@ export async function findSignatures(document: PdfDocument): Promise<SignatureDi
   await walkPageTree(document, catalog?.get('Pages'), { maxDepth: MAX_FIELD_DEPTH }, async (page) => {
     const annotations = await document.resolve(page.dict.get('Annots'))
     for (const annotation of Array.isArray(annotations) ? annotations : []) {
-      const widget = await document.resolveDict(annotation)
+      const widget = await document.dict(annotation)
       if (!widget || asName(widget.get('Subtype')) !== 'Widget') continue
       // The field is the top of the widget's /Parent chain; the AcroForm walk may have seen it already.
       let field: PdfValue = annotation
       let fieldDict = widget
       for (let hops = 0; hops < MAX_FIELD_DEPTH && fieldDict.has('Parent'); hops += 1) {
-        const parent = await document.resolveDict(fieldDict.get('Parent'))
+        const parent = await document.dict(fieldDict.get('Parent'))
         if (!parent) break
         field = fieldDict.get('Parent') ?? null
         fieldDict = parent
@@ -86,7 +86,7 @@ export async function findSignatures(document: PdfDocument): Promise<SignatureDi
     }
   })
 
-  const perms = await document.resolveDict(catalog?.get('Perms'))
+  const perms = await document.dict(catalog?.get('Perms'))
   const certifying = await identify(perms?.get('DocMDP'))
   if (certifying && holdsSignature(certifying.dict)) {
     const known = seen.get(certifying.key)
@@ -103,7 +103,7 @@ export async function findSignatures(document: PdfDocument): Promise<SignatureDi
 
   if (document.repaired) {
     for (const num of document.scannedSignatureObjects) {
-      const dict = await document.resolveDict(new PdfRef(num, 0))
+      const dict = await document.dict(new PdfRef(num, 0))
       const key = new PdfRef(num, 0).key
       // A signature that cannot be read cannot be judged; reporting the file as unsigned would mislead.
       if (!dict) throw new TekenError('PDF_DAMAGED', `The PDF is damaged: object ${num}, which holds a /ByteRange, cannot be read, so its signature cannot be checked.`)

@@ -2,7 +2,7 @@ import { TekenError } from '../../../shared/errors'
 import { PdfFileReader } from '../core/file-reader'
 import { findHeader } from '../core/file-structure'
 import { checkSignature, type FileFacts } from './check-signature'
-import { PdfDocument } from './pdf-document'
+import { openPdfDocument, type PdfDocument } from './pdf-document'
 import { findRevisionEnds } from './revisions'
 import { findSignatures, type FoundSignature } from './signature-fields'
 import type { PdfVerification, SignatureReport } from './types'
@@ -20,7 +20,7 @@ export async function verifyPdf(path: string): Promise<PdfVerification> {
   try {
     const headerOffset = (await findHeader(file))?.offset
     if (headerOffset === undefined) throw new TekenError('PDF_NOT_A_PDF', `${path} is not a PDF: it has no %PDF- header.`, { path })
-    const document = await PdfDocument.open(file, headerOffset)
+    const document = await openPdfDocument(file, headerOffset)
     const repairedBefore = document.repaired
     let discovery = await findSignatures(document)
     // A repair that started halfway through the walk replaced the objects the walk had read: walk again.
@@ -61,12 +61,12 @@ async function openInput(path: string): Promise<PdfFileReader> {
 
 /** The certificates PAdES LTV keeps in the catalog's /DSS /Certs streams. */
 async function readDssCertificates(document: PdfDocument): Promise<Buffer[]> {
-  const dss = await document.resolveDict((await document.catalog())?.get('DSS'))
+  const dss = await document.dict((await document.catalog())?.get('DSS'))
   const streams = await document.resolve(dss?.get('Certs'))
   if (!Array.isArray(streams)) return []
   const certificates: Buffer[] = []
   for (const item of streams) {
-    const stream = await document.resolveDict(item)
+    const stream = await document.dict(item)
     if (stream) certificates.push(await document.streamData(stream))
   }
   return certificates
