@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, describe, expect, it } from 'vitest'
 import { opensslEncDecrypt, opensslEncEncrypt, passwordFromPassFile, type EncKdf } from '../../../src/main/credentials'
-import { expectTekenError } from './expect-teken-error'
+import { expectTekenError } from '../../support/teken-error'
 import { ENC_CASES, encDecryptFile, encEncryptFile, encEncryptWithSalt, openssl, runOpenssl, Scratch } from './openssl-cli'
 
 const scratch = new Scratch()

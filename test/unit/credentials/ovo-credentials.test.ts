@@ -9,7 +9,7 @@ import {
   type EncDigest,
 } from '../../../src/main/credentials'
 import { TekenError } from '../../../src/shared/errors'
-import { expectTekenError } from './expect-teken-error'
+import { expectTekenError } from '../../support/teken-error'
 import {
   ENC_CASES,
   encDecryptFile,

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { opensslEncDecrypt, opensslEncEncrypt, passwordFromPassFile } from '../../../src/main/credentials'
-import { expectTekenError } from './expect-teken-error'
+import { expectTekenError } from '../../support/teken-error'
 import { ENC_CASES, encDecryptFile, encEncryptWithSalt, openssl, runOpenssl, Scratch } from './openssl-cli'
 
 const scratch = new Scratch()

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto'
 import { afterAll, describe, expect, it } from 'vitest'
 import { rsaPkcs1v15Decrypt } from '../../../src/main/credentials'
-import { expectTekenError } from './expect-teken-error'
+import { expectTekenError } from '../../support/teken-error'
 import { generateRsaKey, openssl, RSA_TOOLS, rsaDecryptFile, rsaEncryptFile, runOpenssl, Scratch } from './openssl-cli'
 
 const scratch = new Scratch()

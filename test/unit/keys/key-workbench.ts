@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'vitest'
 import { exportPublicKey, type ImportedKey, publicKeyFingerprint } from '../../../src/main/keys'
-import { type ErrorCode, TekenError } from '../../../src/shared/errors'
+import type { ErrorCode, TekenError } from '../../../src/shared/errors'
+import { expectTekenError } from '../../support/teken-error'
 
 /** What the real openssl CLI says about a key: the reference every import is checked against. */
 export interface OpensslView {
@@ -114,15 +115,7 @@ export function expectKeyObjectMatches(key: KeyObject, view: OpensslView): void 
  * base64 run, and none of the lines of `source` (the key file's text, when given).
  */
 export function expectKeyError(action: () => unknown, code: ErrorCode, source?: string | Uint8Array): TekenError {
-  let thrown: unknown
-  try {
-    action()
-  } catch (error) {
-    thrown = error
-  }
-  expect(thrown).toBeInstanceOf(TekenError)
-  const error = thrown as TekenError
-  expect(error.code).toBe(code)
+  const error = expectTekenError(action, code)
   expect(error.message).toMatch(/^[A-Z].{40,}\.$/s)
   expect(error.message).not.toMatch(/[A-Za-z0-9+/=]{24,}/)
   const text = source === undefined ? '' : typeof source === 'string' ? source : Buffer.from(source).toString('latin1')

@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import { TekenError, type ErrorCode } from '../../../src/shared/errors'
+import { TekenError, type ErrorCode } from '../../src/shared/errors'
 
 /** Asserts `run` throws a TekenError with `code` whose message and details contain none of `secrets`. */
 export function expectTekenError(run: () => unknown, code: ErrorCode, secrets: string[] = []): TekenError {
