@@ -1,20 +1,16 @@
-import { spawnSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createKeytarSecretStore } from '../../src/main/ports/keytar-secret-store'
 import { VAULT_KEY_ACCOUNT } from '../../src/main/vault/vault'
+import { createCli } from '../support/cli'
 import { openssl } from '../support/openssl'
 
 // The acceptance forms of issue 3, run as a user runs them, against the real keychain and openssl.
 describe('CLI: keys and credentials', () => {
   let work: string
-  const service = `teken-test-${randomBytes(6).toString('hex')}`
-  const cli = (...args: string[]) =>
-    spawnSync('npm', ['run', '-s', 'cli', '--', ...args], { cwd: process.cwd(), encoding: 'buffer', env: { ...process.env, TEKEN_DATA_DIR: join(work, 'data'), TEKEN_KEYCHAIN_SERVICE: service } })
-  const text = (result: ReturnType<typeof cli>) => ({ status: result.status, stdout: result.stdout.toString(), stderr: result.stderr.toString() })
+  const { run, runForBytes, keychainService: service } = createCli(() => join(work, 'data'))
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'teken-cli-keys-'))
@@ -29,25 +25,25 @@ describe('CLI: keys and credentials', () => {
   })
 
   it('imports an encrypted key with --passphrase-file and says which format it found', () => {
-    const result = text(cli('keys', 'import', '--name', 'ovo', '--file', join(work, 'id_rsa.pem'), '--passphrase-file', join(work, 'pass.txt')))
+    const result = run('keys', 'import', '--name', 'ovo', '--file', join(work, 'id_rsa.pem'), '--passphrase-file', join(work, 'pass.txt'))
     expect(result.stderr).toBe('')
     expect(result.status).toBe(0)
     expect(result.stdout).toMatch(/imported ovo: Encrypted PKCS#8 PEM.*RSA-2048, SHA-256 ([0-9a-f]{2}:){31}[0-9a-f]{2}/)
   }, 30_000)
 
   it('without a passphrase file or a terminal, refuses clearly instead of guessing', () => {
-    const result = text(cli('keys', 'import', '--name', 'ovo-2', '--file', join(work, 'id_rsa.pem')))
+    const result = run('keys', 'import', '--name', 'ovo-2', '--file', join(work, 'id_rsa.pem'))
     expect(result.status).toBe(1)
     expect(result.stderr).toMatch(/no terminal to ask on: pass --passphrase-file PATH/)
   }, 30_000)
 
   it('exports the public key as SPKI and PKCS#1, byte-exact with openssl', async () => {
-    const spki = cli('keys', 'export-public', '--name', 'ovo', '--format', 'spki')
+    const spki = runForBytes('keys', 'export-public', '--name', 'ovo', '--format', 'spki')
     expect(spki.status).toBe(0)
     expect(spki.stdout.equals(await readFile(join(work, 'id_rsa.pub.pem')))).toBe(true)
 
     const out = join(work, 'public.pem')
-    expect(cli('keys', 'export-public', '--name', 'ovo', '--format', 'pkcs1', '--out', out).status).toBe(0)
+    expect(run('keys', 'export-public', '--name', 'ovo', '--format', 'pkcs1', '--out', out).status).toBe(0)
     const expected = openssl(['rsa', '-in', 'id_rsa.pem', '-passin', 'pass:partner pass', '-RSAPublicKey_out'], { cwd: work })
     expect((await readFile(out)).equals(expected)).toBe(true)
   }, 30_000)
@@ -66,41 +62,41 @@ describe('CLI: keys and credentials', () => {
       // What the partner would get with openssl itself.
       openssl(['rsautl', '-decrypt', '-inkey', 'id_rsa.pem', '-passin', 'pass:partner pass', '-in', 'key.bin.enc', '-out', 'key.bin.out'], { cwd: work })
       const expected = openssl(['enc', '-d', '-aes-256-cbc', '-in', 'cred_file.enc', '-pass', 'file:./key.bin.out', ...encArgs], { cwd: work })
-      const result = cli('credentials', 'decrypt', '--key', 'ovo', '--key-file', join(work, 'key.bin.enc'), '--cred-file', join(work, 'cred_file.enc'), ...cliArgs, '--print')
+      const result = runForBytes('credentials', 'decrypt', '--key', 'ovo', '--key-file', join(work, 'key.bin.enc'), '--cred-file', join(work, 'cred_file.enc'), ...cliArgs, '--print')
       expect(result.status, encArgs.join(' ')).toBe(0)
       expect(result.stdout.equals(expected), encArgs.join(' ')).toBe(true)
     }
   }, 60_000)
 
   it('exits non-zero with a specific message for the wrong key, and prints nothing', async () => {
-    expect(text(cli('keys', 'generate', '--name', 'other', '--bits', '2048')).stdout).toMatch(/generated other: RSA-2048/)
-    const result = text(cli('credentials', 'decrypt', '--key', 'other', '--key-file', join(work, 'key.bin.enc'), '--cred-file', join(work, 'cred_file.enc'), '--print'))
+    expect(run('keys', 'generate', '--name', 'other', '--bits', '2048').stdout).toMatch(/generated other: RSA-2048/)
+    const result = run('credentials', 'decrypt', '--key', 'other', '--key-file', join(work, 'key.bin.enc'), '--cred-file', join(work, 'cred_file.enc'), '--print')
     expect(result.status).toBe(1)
     expect(result.stdout).toBe('')
     expect(result.stderr).toMatch(/^teken: .*key\.bin\.enc/)
   }, 30_000)
 
   it('saves the decrypted fields as a partner profile, lists and deletes', () => {
-    const saved = text(cli('credentials', 'decrypt', '--key', 'ovo', '--key-file', join(work, 'key.bin.enc'), '--cred-file', join(work, 'cred_file.enc'), '--pbkdf2', '--iter', '2000', '--save-profile', 'OVO UAT'))
+    const saved = run('credentials', 'decrypt', '--key', 'ovo', '--key-file', join(work, 'key.bin.enc'), '--cred-file', join(work, 'cred_file.enc'), '--pbkdf2', '--iter', '2000', '--save-profile', 'OVO UAT')
     expect(saved.status).toBe(0)
     expect(saved.stdout).toMatch(/saved partner profile OVO UAT with fields: client_id, client_secret/)
     expect(saved.stdout + saved.stderr).not.toContain('s3cr3t')
 
-    const listed = text(cli('keys', 'list'))
+    const listed = run('keys', 'list')
     expect(listed.stdout).toMatch(/^ovo\tprivate-key\tRSA-2048\tSHA-256 /m)
     expect(listed.stdout).toMatch(/^other\tprivate-key/m)
     expect(listed.stdout).toMatch(/^OVO UAT\tpartner-profile/m)
 
-    expect(text(cli('keys', 'delete', '--name', 'other')).stdout).toMatch(/deleted other/)
-    expect(text(cli('keys', 'list')).stdout).not.toMatch(/^other\t/m)
-    const missing = text(cli('keys', 'delete', '--name', 'other'))
+    expect(run('keys', 'delete', '--name', 'other').stdout).toMatch(/deleted other/)
+    expect(run('keys', 'list').stdout).not.toMatch(/^other\t/m)
+    const missing = run('keys', 'delete', '--name', 'other')
     expect(missing.status).toBe(1)
     expect(missing.stderr).toMatch(/no vault item called "other"/)
   }, 60_000)
 
   it('rejects bad arguments before touching anything', () => {
-    expect(text(cli('keys', 'generate', '--name', 'x', '--bits', '1024')).stderr).toMatch(/use 2048 or 4096/)
-    const both = text(cli('credentials', 'decrypt', '--key', 'ovo', '--key-file', 'a', '--cred-file', 'b'))
+    expect(run('keys', 'generate', '--name', 'x', '--bits', '1024').stderr).toMatch(/use 2048 or 4096/)
+    const both = run('credentials', 'decrypt', '--key', 'ovo', '--key-file', 'a', '--cred-file', 'b')
     expect(both.status).toBe(1)
     expect(both.stderr).toMatch(/exactly one of --print or --save-profile/)
   }, 30_000)
@@ -108,11 +104,7 @@ describe('CLI: keys and credentials', () => {
 
 describe('CLI: protected private-key export and secrets', () => {
   let work: string
-  const service = `teken-test-${randomBytes(6).toString('hex')}`
-  const cli = (...args: string[]) => {
-    const result = spawnSync('npm', ['run', '-s', 'cli', '--', ...args], { encoding: 'utf8', env: { ...process.env, TEKEN_DATA_DIR: join(work, 'data'), TEKEN_KEYCHAIN_SERVICE: service } })
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr }
-  }
+  const { run: cli, keychainService: service } = createCli(() => join(work, 'data'))
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'teken-cli-export-'))
     await writeFile(join(work, 'pass.txt'), 'export passphrase\n')

@@ -1,17 +1,12 @@
-import { spawnSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createCli } from '../support/cli'
 
 describe('CLI (npm run cli)', () => {
   let dataDir: string
-  const cli = (...args: string[]) =>
-    spawnSync('npm', ['run', '-s', 'cli', '--', ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, TEKEN_DATA_DIR: dataDir, TEKEN_KEYCHAIN_SERVICE: `teken-test-${randomBytes(4).toString('hex')}` },
-    })
+  const cli = createCli(() => dataDir).run
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'teken-cli-'))

@@ -1,11 +1,10 @@
-import { execFile, spawnSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createKeytarSecretStore } from '../../../../src/main/ports/keytar-secret-store'
 import { VAULT_KEY_ACCOUNT } from '../../../../src/main/vault/vault'
+import { createCli } from '../../../support/cli'
 import { makeGeneratedPdfs } from './generated'
 import { CORPUS_DIR, makeTestIdentity, makeTestTsa, pdfsig, type TestIdentity } from './support'
 
@@ -15,20 +14,7 @@ describe('CLI: pdf info and pdf sign', () => {
   let work: string
   let signer: TestIdentity
   let input: string
-  const service = `teken-test-${randomBytes(6).toString('hex')}`
-  const environment = () => ({ ...process.env, TEKEN_DATA_DIR: join(work, 'data'), TEKEN_KEYCHAIN_SERVICE: service })
-  const withoutNpmNoise = (stderr: string) => stderr.replace(/^npm warn.*\n/gm, '')
-  const cli = (...args: string[]) => {
-    const result = spawnSync('npm', ['run', '-s', 'cli', '--', ...args], { cwd: process.cwd(), encoding: 'utf8', env: environment() })
-    return { status: result.status, stdout: result.stdout, stderr: withoutNpmNoise(result.stderr) }
-  }
-  /** For a CLI that talks to a server in this process, whose event loop must keep running. */
-  const cliAsync = (...args: string[]) =>
-    new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
-      execFile('npm', ['run', '-s', 'cli', '--', ...args], { cwd: process.cwd(), encoding: 'utf8', env: environment() }, (error, stdout, stderr) =>
-        done({ status: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr: withoutNpmNoise(stderr) }),
-      )
-    })
+  const { run: cli, runAsync: cliAsync, keychainService: service } = createCli(() => join(work, 'data'))
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'teken-cli-pdf-'))

@@ -1,19 +1,15 @@
-import { spawnSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createCli } from '../../../support/cli'
 import { verifyPdf } from '../../../../src/main/pdf/verify'
 import { CORPUS_DIR } from './reference-tools'
 
 describe('npm run cli -- pdf verify', () => {
   let dataDir: string
-  const cli = (...args: string[]) =>
-    spawnSync('npm', ['run', '-s', 'cli', '--', 'pdf', 'verify', ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, TEKEN_DATA_DIR: dataDir, TEKEN_KEYCHAIN_SERVICE: `teken-test-${randomBytes(4).toString('hex')}` },
-    })
+  const run = createCli(() => dataDir).run
+  const cli = (...args: string[]) => run('pdf', 'verify', ...args)
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'teken-cli-verify-'))
