@@ -103,9 +103,10 @@ export function createVault(options: { dataDir: string; secretStore: SecretStore
     return key
   }
 
-  async function load(): Promise<{ items: StoredItem[]; key: Buffer | null }> {
+  /** The items and key; `exists` says whether there is a vault file at all (an emptied vault still has one). */
+  async function load(): Promise<{ items: StoredItem[]; key: Buffer | null; exists: boolean }> {
     const [bytes, key] = await Promise.all([readVaultFile(), readVaultKey()])
-    if (!bytes) return { items: [], key }
+    if (!bytes) return { items: [], key, exists: false }
     if (!key) throw new TekenError('VAULT_KEY_MISSING', `The vault file exists but its key is missing from the OS keychain. ${recovery}`)
     const opened = openVault(bytes, key)
     if (!opened.ok) {
@@ -115,7 +116,7 @@ export function createVault(options: { dataDir: string; secretStore: SecretStore
     }
     const contents = VaultContentsSchema.safeParse(JSON.parse(opened.plaintext.toString('utf8')))
     if (!contents.success) throw new TekenError('VAULT_FILE_CORRUPT', `The vault file decrypts but its contents are not a vault. ${recovery}`)
-    return { items: contents.data.items, key }
+    return { items: contents.data.items, key, exists: true }
   }
 
   async function save(items: StoredItem[], existingKey: Buffer | null): Promise<void> {
@@ -156,8 +157,8 @@ export function createVault(options: { dataDir: string; secretStore: SecretStore
 
     async status(): Promise<VaultStatus> {
       try {
-        const { items } = await load()
-        return { state: items.length || (await readVaultFile()) ? 'ready' : 'empty', file, items: items.length }
+        const { items, exists } = await load()
+        return { state: exists ? 'ready' : 'empty', file, items: items.length }
       } catch (error) {
         if (!(error instanceof TekenError)) throw error
         const state = ({ VAULT_KEY_MISSING: 'key-missing', VAULT_KEY_MISMATCH: 'key-mismatch', VAULT_FILE_CORRUPT: 'corrupt' } as const)[error.code as 'VAULT_KEY_MISSING']

@@ -160,18 +160,12 @@ export function parseTemplateText(text: string): PlacementTemplate {
   return parseTemplate(json)
 }
 
-/** A box as the user placed it in the app. */
-export interface DrawnBox {
+/** A box as the user placed it in the app: the same settings as a resolved placement, plus where it goes. */
+export interface DrawnBox extends Omit<ResolvedPlacement, 'pageNumber'> {
   /** Which pages of other documents get the box. */
   page: TemplatePage
   /** The page the box was drawn on. `rect` is its user space; the relative form is measured on it. */
   drawnOn: PageView
-  rect: PdfRect
-  visible: boolean
-  reason?: string
-  location?: string
-  certificationLevel: CertificationLevel
-  signer?: string
 }
 
 /**

@@ -10,16 +10,20 @@ function pemBlocks(text: string, label: string): string[] {
   return text.match(new RegExp(`-----BEGIN ${label}-----\\n[^-]+-----END ${label}-----\\n`, 'g')) ?? []
 }
 
+/** An RSA key and a self-signed certificate for it, made by openssl in the bench's folder. */
+function makeKeyAndCertificate(bench: KeyWorkbench): { view: OpensslView; certificate: string } {
+  bench.openssl(['genrsa', '-out', 'key.pem', '2048'])
+  bench.openssl(['req', '-x509', '-new', '-key', 'key.pem', '-subj', '/CN=Teken Test', '-days', '2', '-out', 'cert.pem'])
+  return { view: bench.viewOfPrivateKey('key.pem'), certificate: bench.read('cert.pem').toString() }
+}
+
 describe('PKCS#12 import', () => {
   const bench = new KeyWorkbench()
   let view: OpensslView
   let certificate: string
 
   beforeAll(() => {
-    bench.openssl(['genrsa', '-out', 'key.pem', '2048'])
-    bench.openssl(['req', '-x509', '-new', '-key', 'key.pem', '-subj', '/CN=Teken Test', '-days', '2', '-out', 'cert.pem'])
-    view = bench.viewOfPrivateKey('key.pem')
-    certificate = bench.read('cert.pem').toString()
+    ;({ view, certificate } = makeKeyAndCertificate(bench))
   })
   afterAll(() => bench.cleanup())
 
@@ -113,10 +117,7 @@ describe('exportPkcs12', () => {
   let certificate: string
 
   beforeAll(() => {
-    bench.openssl(['genrsa', '-out', 'key.pem', '2048'])
-    bench.openssl(['req', '-x509', '-new', '-key', 'key.pem', '-subj', '/CN=Teken Test', '-days', '2', '-out', 'cert.pem'])
-    view = bench.viewOfPrivateKey('key.pem')
-    certificate = bench.read('cert.pem').toString()
+    ;({ view, certificate } = makeKeyAndCertificate(bench))
   })
   afterAll(() => bench.cleanup())
 
