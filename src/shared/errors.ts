@@ -49,6 +49,28 @@ export const ERROR_CODES = [
   'PDF_ALREADY_SIGNED',
   'PLACEMENT_TEMPLATE_INVALID',
   'DESKTOP_ONLY',
+  // Provider HTTP and profiles (src/main/providers, src/main/profiles)
+  'PROFILE_NOT_FOUND',
+  'PROFILE_INVALID',
+  'PROVIDER_UNREACHABLE',
+  'PROVIDER_TIMEOUT',
+  'PROVIDER_HTTP_ERROR',
+  'PROVIDER_BAD_RESPONSE',
+  // Peruri (src/main/providers/peruri)
+  'PERURI_ERROR',
+  'PERURI_GATEWAY_EXCEPTION',
+  'PERURI_AUTH_FAILED',
+  'PERURI_OTP_INVALID',
+  'PERURI_OTP_EXPIRED',
+  // SNAP, SIMAS-ID, MyValue (src/main/providers/snap, simas, myvalue)
+  'SNAP_ERROR',
+  'TOKEN_INVALID',
+  // OTP inbox and webhook (src/main/otp)
+  'OTP_NOT_RECEIVED',
+  // Batches (src/main/batch)
+  'BATCH_INPUT_EMPTY',
+  'BATCH_JOURNAL_INVALID',
+  'BATCH_NOT_FOUND',
   'INTERNAL',
 ] as const
 
