@@ -18,6 +18,8 @@ import { headlessDesktopPorts, type DesktopPorts } from '../ports/desktop'
 import { checkExternalUrl, type ExternalLinkOpener } from '../security/external-links'
 import { createSettingsService } from '../settings/settings-service'
 import { createKeyService } from '../vault/key-service'
+import { createFetchHttpClient, type HttpClient } from '../ports/http-client'
+import { createProfileStore } from '../profiles/profile-store'
 import { createVault } from '../vault/vault'
 import { createRouter, type Handlers, type Router } from './router'
 
@@ -31,6 +33,8 @@ export interface CoreOptions {
   openExternal: ExternalLinkOpener
   /** Native save dialog, clipboard and reveal window; headless runtimes get `headlessDesktopPorts`. */
   desktop: DesktopPorts
+  /** Provider HTTP (fetch in every runtime; tests may inject a fake). */
+  http: HttpClient
 }
 
 /**
@@ -42,6 +46,7 @@ export function createTekenCore(options: CoreOptions) {
   const vault = createVault({ ...options, audit })
   const documents = createOpenDocuments()
   const settings = createSettingsService(options)
+  const profiles = createProfileStore(options)
   const services = {
     appInfo: createAppInfoService(options),
     keychain: createKeychainService(options.secretStore),
@@ -52,6 +57,7 @@ export function createTekenCore(options: CoreOptions) {
     documents,
     documentSigning: createDocumentSigning({ documents, vault, fileSaver: options.desktop.fileSaver, audit, clock: options.clock, language: async () => (await settings.get()).language }),
     credentials: createCredentialSessions({ vault, clipboard: options.desktop.clipboard, secretPresenter: options.desktop.secretPresenter, clock: options.clock, audit }),
+    profiles,
   }
   const saved = (path: string | null) => (path ? { saved: true, path } : { saved: false })
 
@@ -148,6 +154,7 @@ export function defaultCoreOptions(
     secretStore: createKeytarSecretStore(keychainServiceFromEnv(env)),
     clock: systemClock,
     log: createConsoleLogger(runtime),
+    http: createFetchHttpClient(),
     desktop: headlessDesktopPorts(async (name, bytes) => {
       const path = join(dataDir, 'exports', name)
       await writeFileAtomic(path, bytes)
