@@ -85,7 +85,14 @@ export function createFaultController(random: () => number = Math.random): Fault
 const MAX_BODY_BYTES = 200 * 1024 * 1024
 
 /** A loopback HTTP server for a provider simulator, with latency and fault injection in front. */
-export async function startSandboxServer(options: { port?: number; host?: string; handler: SandboxHandler; faults?: ReturnType<typeof createFaultController> }): Promise<SandboxServer> {
+export async function startSandboxServer(options: {
+  port?: number
+  host?: string
+  handler: SandboxHandler
+  faults?: ReturnType<typeof createFaultController>
+  /** Paths that never get latency or faults: the simulator's own control endpoints. */
+  isControlPath?: (path: string) => boolean
+}): Promise<SandboxServer> {
   const faults = options.faults ?? createFaultController()
   const held = new Set<ServerResponse>()
   const server: Server = createServer((request, response) => {
@@ -103,9 +110,10 @@ export async function startSandboxServer(options: { port?: number; host?: string
   })
 
   async function answer(request: SandboxRequest, response: ServerResponse): Promise<void> {
+    const control = options.isControlPath?.(request.path) ?? false
     const { latencyMs, holdMs } = faults.settings()
-    if (latencyMs > 0) await delay(latencyMs)
-    const fault = faults.pick(request.path)
+    if (latencyMs > 0 && !control) await delay(latencyMs)
+    const fault = control ? undefined : faults.pick(request.path)
     if (fault === 'timeout') {
       held.add(response)
       await delay(holdMs)

@@ -1,0 +1,80 @@
+import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto'
+import forge from 'node-forge'
+
+export interface IssuedIdentity {
+  /** PKCS#8 PEM. */
+  keyPem: string
+  certificatePem: string
+}
+
+/**
+ * The sandbox's certificate authority, standing in for Peruri CA. Keys come from Node's crypto
+ * (native, fast); node-forge only builds and signs the X.509 structures, which Node cannot.
+ */
+export function createSandboxCa(now: Date): IssuedIdentity {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const subject = [
+    { name: 'commonName', value: 'Teken Sandbox Peruri CA' },
+    { name: 'organizationName', value: 'Teken Sandbox (not Perum Peruri)' },
+    { name: 'countryName', value: 'ID' },
+  ]
+  const certificate = buildCertificate({ publicKey, subject, issuer: subject, signer: privateKey, now, years: 10, ca: true })
+  return { keyPem: pem(privateKey), certificatePem: certificate }
+}
+
+export function issueSignerCertificate(ca: IssuedIdentity, signer: { name: string; email: string; nik: string }, now: Date): IssuedIdentity {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const caCertificate = forge.pki.certificateFromPem(ca.certificatePem)
+  const certificate = buildCertificate({
+    publicKey,
+    subject: [
+      { name: 'commonName', value: signer.name },
+      { name: 'emailAddress', value: signer.email },
+      { name: 'serialNumber', value: `NIK${signer.nik}` },
+      { name: 'countryName', value: 'ID' },
+    ],
+    issuer: caCertificate.subject.attributes.map((attribute) => ({ name: attribute.name!, value: attribute.value as string })),
+    signer: ca.keyPem,
+    now,
+    years: 1,
+    ca: false,
+  })
+  return { keyPem: pem(privateKey), certificatePem: certificate }
+}
+
+function buildCertificate(input: {
+  publicKey: KeyObject
+  subject: { name: string; value: string }[]
+  issuer: { name: string; value: string }[]
+  signer: KeyObject | string
+  now: Date
+  years: number
+  ca: boolean
+}): string {
+  const certificate = forge.pki.createCertificate()
+  certificate.publicKey = forge.pki.publicKeyFromPem(input.publicKey.export({ type: 'spki', format: 'pem' }).toString())
+  // A positive serial: the high bit cleared so DER does not read it as negative.
+  certificate.serialNumber = `0${randomBytes(15).toString('hex')}`
+  certificate.validity.notBefore = new Date(input.now.getTime() - 60_000)
+  certificate.validity.notAfter = new Date(input.now.getTime() + input.years * 365 * 24 * 3600_000)
+  certificate.setSubject(input.subject)
+  certificate.setIssuer(input.issuer)
+  certificate.setExtensions(
+    input.ca
+      ? [
+          { name: 'basicConstraints', cA: true, critical: true },
+          { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+          { name: 'subjectKeyIdentifier' },
+        ]
+      : [
+          { name: 'basicConstraints', cA: false },
+          { name: 'keyUsage', digitalSignature: true, nonRepudiation: true, critical: true },
+          { name: 'subjectKeyIdentifier' },
+        ],
+  )
+  const signerPem = typeof input.signer === 'string' ? input.signer : pem(input.signer)
+  certificate.sign(forge.pki.privateKeyFromPem(signerPem), forge.md.sha256.create())
+  return forge.pki.certificateToPem(certificate)
+}
+
+const pem = (key: KeyObject) => key.export({ type: 'pkcs8', format: 'pem' }).toString()
