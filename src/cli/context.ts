@@ -10,6 +10,8 @@ export interface CliContext {
   core(): TekenCore
   /** Standard output: data for scripts. Diagnostics go to stderr. */
   out(text: string): void
+  /** Stops what the core started (the embedded sandbox). */
+  dispose(): Promise<void>
 }
 
 export function createCliContext(): CliContext {
@@ -28,5 +30,6 @@ export function createCliContext(): CliContext {
       return core
     },
     out: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    dispose: async () => core?.services.sandboxHost.close(),
   }
 }

@@ -6,11 +6,10 @@ import { electronDesktopPorts } from './electron/desktop-ports'
 import { createSenderGuard, registerIpcHandlers } from './ipc'
 import { buildMenuTemplate } from './menu'
 import { resolveDataDir } from './platform/paths'
-import { systemClock } from './ports/clock'
 import { createConsoleLogger } from './ports/logger'
 import { isAppUrl } from './security/app-origin'
 import { isAllowedExternalUrl } from './security/external-links'
-import { createCameraGrant, decidePermission } from './security/permissions'
+import { decidePermission } from './security/permissions'
 import { createMainWindow, hardenWebContents } from './window'
 
 const log = createConsoleLogger('electron')
@@ -52,7 +51,7 @@ if (!app.requestSingleInstanceLock()) {
     handleAppProtocol(join(__dirname, '../renderer'))
     registerIpcHandlers(ipcMain, core.router, guard.isTrusted, log)
 
-    const camera = createCameraGrant(systemClock)
+    const camera = core.services.camera
     session.defaultSession.setPermissionRequestHandler((contents, permission, callback, details) => {
       const mediaTypes = 'mediaTypes' in details ? details.mediaTypes : undefined
       callback(decidePermission({ permission, mediaTypes, requestingUrl: details.requestingUrl, isMainFrame: details.isMainFrame }, camera, isAppUrl))

@@ -67,6 +67,8 @@ export const ERROR_CODES = [
   'TOKEN_INVALID',
   // OTP inbox and webhook (src/main/otp)
   'OTP_NOT_RECEIVED',
+  // The embedded simulators (src/main/sandbox)
+  'SANDBOX_ONLY',
   // Batches (src/main/batch)
   'BATCH_INPUT_EMPTY',
   'BATCH_JOURNAL_INVALID',

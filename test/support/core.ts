@@ -32,5 +32,10 @@ export async function createTestCore(runtime: 'web-harness' | 'cli' = 'web-harne
   const core = createTekenCore(
     defaultCoreOptions(runtime, { version: '0.0.0-test', log, openExternal: async (url) => void openedLinks.push(url), ...overrides }, { TEKEN_DATA_DIR: dataDir, TEKEN_KEYCHAIN_SERVICE: keychainService }),
   )
-  return { core, dataDir, keychainService, openedLinks, logLines, dispose: () => rm(dataDir, { recursive: true, force: true }) }
+  async function dispose() {
+    // An embedded sandbox started by the test keeps its state in the data folder: stop it first.
+    await core.services.sandboxHost.close()
+    await rm(dataDir, { recursive: true, force: true })
+  }
+  return { core, dataDir, keychainService, openedLinks, logLines, dispose }
 }

@@ -1,22 +1,8 @@
-import { InvalidArgumentError, Option, type Command } from 'commander'
+import type { Command } from 'commander'
 import { httpTimestampAuthority, readPdfInfo, signPdf } from '../../main/pdf/sign'
 import { systemClock } from '../../main/ports/clock'
-import { TekenError } from '../../shared/errors'
-import type { PdfRect } from '../../shared/pdf-types'
 import type { CliContext } from '../context'
-
-const pageOption = (value: string) => {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('use a page number from 1')
-  return Number(value)
-}
-
-const rectOption = (value: string): PdfRect => {
-  const numbers = value.split(',').map((part) => Number(part.trim()))
-  if (numbers.length !== 4 || numbers.some((number) => !Number.isFinite(number))) throw new InvalidArgumentError('use LLX,LLY,URX,URY in PDF points, e.g. 360,40,560,110')
-  return numbers as unknown as PdfRect
-}
-
-const formatRect = (rect: PdfRect) => `[${rect.map((value) => Number(value.toFixed(3))).join(' ')}]`
+import { addPlacementOptions, formatRect, placementFromOptions, type PlacementOptions } from '../options'
 
 /** `pdf info` and `pdf sign`, registered on the one `pdf` command that `pdf verify` shares. */
 export function registerPdfSignCommands(pdf: Command, context: CliContext): void {
@@ -47,21 +33,17 @@ export function registerPdfSignCommands(pdf: Command, context: CliContext): void
       context.out(lines.join('\n'))
     })
 
-  pdf
-    .command('sign')
-    .description('sign with a PKCS#12 identity from the vault: PAdES B-B by incremental update, so earlier signatures stay valid')
-    .requiredOption('--in <path>', 'the PDF to sign (never modified)')
-    .requiredOption('--out <path>', 'where to write the signed PDF')
-    .requiredOption('--identity <name>', 'vault name of a PKCS#12 identity (keys import --file X.p12)')
-    .requiredOption('--page <n>', 'page number, from 1', pageOption)
-    .option('--rect <llx,lly,urx,ury>', 'signature box in the PDF user space of that page (origin bottom-left, unrotated, as pdf info shows the boxes)', rectOption)
-    .option('--reason <text>', 'reason for signing')
-    .option('--location <text>', 'where the signing happens')
-    .addOption(new Option('--certify <level>', 'certify: no-changes forbids any later change or signature').choices(['none', 'no-changes']).default('none'))
-    .option('--invisible', 'a signature with no box on the page')
+  addPlacementOptions(
+    pdf
+      .command('sign')
+      .description('sign with a PKCS#12 identity from the vault: PAdES B-B by incremental update, so earlier signatures stay valid')
+      .requiredOption('--in <path>', 'the PDF to sign (never modified)')
+      .requiredOption('--out <path>', 'where to write the signed PDF')
+      .requiredOption('--identity <name>', 'vault name of a PKCS#12 identity (keys import --file X.p12)'),
+  )
     .option('--tsa <url>', 'add an RFC 3161 timestamp from this timestamp authority (PAdES B-T)')
-    .action(async (options: { in: string; out: string; identity: string; page: number; rect?: PdfRect; reason?: string; location?: string; certify: 'none' | 'no-changes'; invisible?: boolean; tsa?: string }) => {
-      if (!options.rect && !options.invisible) throw new TekenError('INVALID_REQUEST', 'Give the signature box with --rect LLX,LLY,URX,URY, or sign with --invisible.')
+    .action(async (options: PlacementOptions & { in: string; out: string; identity: string; tsa?: string }) => {
+      const placement = placementFromOptions(options)
       const { services } = context.core()
       const { item, key, certificates } = await services.vault.privateKey(options.identity)
       const { language } = await services.settings.get()
@@ -69,15 +51,7 @@ export function registerPdfSignCommands(pdf: Command, context: CliContext): void
         inputPath: options.in,
         outputPath: options.out,
         identity: { privateKey: key, certificates, name: item.name },
-        placement: {
-          page: options.page,
-          rect: options.rect ?? [0, 0, 0, 0],
-          visible: !options.invisible,
-          reason: options.reason,
-          location: options.location,
-          certificationLevel: options.certify === 'no-changes' ? 'NO_CHANGES_ALLOWED' : 'NOT_CERTIFIED',
-          language,
-        },
+        placement: { ...placement, language },
         clock: systemClock,
         timestampAuthority: options.tsa ? httpTimestampAuthority(options.tsa) : undefined,
       })

@@ -7,6 +7,7 @@ import { createCredentialSessions } from '../credentials/credential-sessions'
 import { createDocumentSigning } from '../documents/document-signing'
 import { createOpenDocuments } from '../documents/open-documents'
 import { parseTemplateText } from '../../shared/placement/template'
+import { TekenError } from '../../shared/errors'
 import { createKeychainService } from '../keychain/keychain-service'
 import { writeFileAtomic } from '../platform/atomic-file'
 import { resolveDataDir } from '../platform/paths'
@@ -20,6 +21,15 @@ import { createSettingsService } from '../settings/settings-service'
 import { createKeyService } from '../vault/key-service'
 import { createFetchHttpClient, type HttpClient } from '../ports/http-client'
 import { createProfileStore } from '../profiles/profile-store'
+import { createSnapClient } from '../providers/snap/snap-client'
+import { createPeruriService } from '../providers/peruri/peruri-service'
+import { PERURI_ENVIRONMENT_FOR } from '../providers/peruri/environments'
+import { createPeruriSessions } from '../providers/peruri/peruri-sessions'
+import { CAMERA_GRANT_MS, createCameraGrant } from '../security/permissions'
+import { createSandboxHost } from '../sandbox/sandbox-host'
+import { SANDBOX_DEMO_SIGNERS } from '../sandbox/peruri/sandbox-state'
+import { createOtpInbox } from '../otp/otp-inbox'
+import { createSimasService } from '../providers/simas/simas-service'
 import { createVault } from '../vault/vault'
 import { createRouter, type Handlers, type Router } from './router'
 
@@ -47,6 +57,7 @@ export function createTekenCore(options: CoreOptions) {
   const documents = createOpenDocuments()
   const settings = createSettingsService(options)
   const profiles = createProfileStore(options)
+  const sandboxHost = createSandboxHost({ dataDir: options.dataDir, clock: options.clock, vault })
   const services = {
     appInfo: createAppInfoService(options),
     keychain: createKeychainService(options.secretStore),
@@ -58,8 +69,21 @@ export function createTekenCore(options: CoreOptions) {
     documentSigning: createDocumentSigning({ documents, vault, fileSaver: options.desktop.fileSaver, audit, clock: options.clock, language: async () => (await settings.get()).language }),
     credentials: createCredentialSessions({ vault, clipboard: options.desktop.clipboard, secretPresenter: options.desktop.secretPresenter, clock: options.clock, audit }),
     profiles,
+    snap: createSnapClient({ vault, profiles, http: options.http, clock: options.clock, audit }),
+    sandboxHost,
+    peruri: createPeruriService({ vault, profiles, http: options.http, clock: options.clock, sandboxHost, audit }),
+    otpInbox: createOtpInbox({ clock: options.clock }),
+    simas: createSimasService({ profiles, vault, http: options.http, clock: options.clock }),
+    /** The e-KYC screen arms it just before recording; the Electron permission handler asks it. */
+    camera: createCameraGrant(options.clock),
   }
+  const peruriSessions = createPeruriSessions({ client: (env) => services.peruri.client(env), documents, verify: (docId) => services.documentSigning.verify(docId), audit })
   const saved = (path: string | null) => (path ? { saved: true, path } : { saved: false })
+  const done = async (step: Promise<void>) => {
+    await step
+    return { done: true as const }
+  }
+  const peruriClient = (env: string) => services.peruri.client(env)
 
   const handlers: Handlers = {
     getAppInfo: async () => services.appInfo.get(),
@@ -117,10 +141,41 @@ export function createTekenCore(options: CoreOptions) {
     verifyDocument: ({ docId }) => services.documentSigning.verify(docId),
     signDocument: ({ docId, identityId, boxes, speciment, timestampUrl }) =>
       services.documentSigning.sign({ docId, identityRef: identityId, boxes, ...(speciment ? { speciment: Buffer.from(speciment, 'base64') } : {}), ...(timestampUrl ? { timestampUrl } : {}) }),
+    saveDocument: async ({ docId }) => {
+      const { fileName, bytes } = services.documents.get(docId)
+      return saved(await options.desktop.fileSaver.save({ title: 'Save PDF', suggestedName: fileName, bytes }))
+    },
     saveTemplate: async ({ name, text }) => {
       parseTemplateText(text)
       const stem = name.replace(/[^\w.-]+/g, '_')
       return saved(await options.desktop.fileSaver.save({ title: 'Save placement template', suggestedName: `${stem}.teken-template.json`, bytes: Buffer.from(text) }))
+    },
+
+    listPeruriEnvironments: async () => ({
+      environments: (await services.peruri.listEnvironments()).map((env) => ({ ...env, suggestedEmails: env.embedded ? SANDBOX_DEMO_SIGNERS.map((signer) => signer.email) : env.email ? [env.email] : [] })),
+      preferred: PERURI_ENVIRONMENT_FOR[(await settings.get()).environment],
+    }),
+    peruriRegister: async ({ env, registration }) => done((await peruriClient(env)).registration(registration)),
+    peruriActivate: async ({ env, email }) => done((await peruriClient(env)).activation(email)),
+    peruriVideoVerification: async ({ env, email, video }) => done((await peruriClient(env)).videoVerification(email, Buffer.from(video, 'base64'))),
+    peruriSendSpeciment: async ({ env, email, image }) => done((await peruriClient(env)).sendSpeciment(email, Buffer.from(image, 'base64'))),
+    peruriCheckCertificate: async ({ env, email }) => (await peruriClient(env)).checkCertificate(email),
+    armCamera: async () => {
+      services.camera.arm()
+      return { armedForSeconds: CAMERA_GRANT_MS / 1000 }
+    },
+    peruriSendDocument: (request) => peruriSessions.send(request),
+    peruriSendTier: (request) => peruriSessions.sendTier(request),
+    peruriRequestOtp: (request) => peruriSessions.requestOtp(request),
+    peruriSign: (request) => peruriSessions.sign(request),
+    peruriDocumentStatus: (request) => peruriSessions.status(request),
+    peruriDownload: (request) => peruriSessions.download(request),
+    sandboxOtpInbox: async ({ email }) => {
+      // The sandbox is a simulator and showing its codes is the point; staging and production OTPs go to the signer's phone only.
+      if ((await settings.get()).environment !== 'sandbox') throw new TekenError('SANDBOX_ONLY', 'The sandbox OTP inbox exists only in the Sandbox environment.')
+      const { sandbox } = await services.sandboxHost.peruri()
+      const newestFirst = sandbox.otps(email).slice(-5).reverse()
+      return { messages: newestFirst.map(({ otp, email: to, phone, orderIds, issuedAt, expiresAt }) => ({ otp, email: to, phone, orderIds, issuedAt, expiresAt })) }
     },
   }
 

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react'
 import { ComingLaterScreen } from './features/coming-later/ComingLaterScreen'
 import { DocumentsScreen } from './features/documents/DocumentsScreen'
 import { Sidebar, screenLabel } from './features/navigation/Sidebar'
+import { PeruriSignersScreen } from './features/peruri/PeruriSignersScreen'
 import type { Screen } from './features/navigation/store'
 import { SettingsScreen } from './features/settings/SettingsScreen'
 import { KeysScreen } from './features/vault/KeysScreen'
@@ -13,13 +14,13 @@ import { useNavigation, useSettings, useSystem } from './stores'
 
 const COMING_LATER: Partial<Record<Screen, MessageKey>> = {
   batches: 'later.batches',
-  providers: 'later.providers',
   audit: 'later.audit',
 }
 
 const SCREEN_COMPONENTS: Partial<Record<Screen, () => React.JSX.Element>> = {
   documents: DocumentsScreen,
   keys: KeysScreen,
+  providers: PeruriSignersScreen,
   settings: SettingsScreen,
 }
 

@@ -1,6 +1,7 @@
 import { createCredentialsStore } from './features/credentials/store'
 import { createDocumentsStore } from './features/documents/store'
 import { createNavigationStore } from './features/navigation/store'
+import { createPeruriStore } from './features/peruri/store'
 import { createPlacementStore } from './features/placement/store'
 import { createSettingsStore } from './features/settings/store'
 import { createSystemStore } from './features/system/store'
@@ -25,3 +26,4 @@ export const useVault = createVaultStore(window.teken, reportError)
 export const useCredentials = createCredentialsStore(window.teken, reportError, () => useVault.getState().refresh())
 export const useDocuments = createDocumentsStore(window.teken, reportError)
 export const usePlacement = createPlacementStore()
+export const usePeruri = createPeruriStore(window.teken, reportError)

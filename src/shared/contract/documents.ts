@@ -72,6 +72,8 @@ export const documentChannels = {
     }).strict(),
     response: z.object({ saved: z.boolean(), path: z.string().optional(), verification: VerificationViewSchema }).strict(),
   },
+  /** "Save as…" for an open document, such as a signed PDF downloaded from Peruri. */
+  saveDocument: { request: DocRef, response: z.object({ saved: z.boolean(), path: z.string().optional() }).strict() },
   /** A placement template (src/shared/placement/template.ts); main validates it before saving. */
   saveTemplate: {
     request: z.object({ name: z.string().trim().min(1).max(120), text: z.string().max(1024 * 1024) }).strict(),

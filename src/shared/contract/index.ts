@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import { appChannels } from './app'
 import { credentialChannels } from './credentials'
 import { documentChannels } from './documents'
+import { peruriChannels } from './peruri'
 import { settingsChannels } from './settings'
 import { vaultChannels } from './vault'
 
@@ -21,6 +22,7 @@ export const ipcContract = {
   ...vaultChannels,
   ...credentialChannels,
   ...documentChannels,
+  ...peruriChannels,
 } as const satisfies Record<string, ChannelSpec>
 
 export type IpcContract = typeof ipcContract
@@ -37,5 +39,6 @@ export const isMethodName = (value: string): value is MethodName => Object.hasOw
 export * from './app'
 export * from './credentials'
 export * from './documents'
+export * from './peruri'
 export * from './settings'
 export * from './vault'

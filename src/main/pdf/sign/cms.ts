@@ -45,7 +45,7 @@ export function createCmsSigner(privateKey: KeyObject, certificates: Buffer[], s
   const leafDer = certificates[0]
   if (!leafSerialNumber || !leafIssuer || !leafDer) throw new Error('the signing certificate is not an X.509 certificate')
   const signer = { privateKey, signatureLength, leafDer, leafIssuer, leafSerialNumber, chain, cmsSize: 0 }
-  signer.cmsSize = buildSignedData(signer, signedAttributes(signer, Buffer.alloc(32)), Buffer.alloc(signatureLength)).length
+  signer.cmsSize = buildSignedData(signer, signedAttributes(signer, Buffer.alloc(32), OID.data), Buffer.alloc(signatureLength)).length
   return signer
 }
 
@@ -54,16 +54,30 @@ export function createCmsSigner(privateKey: KeyObject, certificates: Buffer[], s
  * RFC 3161 token for the signature value, which goes into the unsigned attributes (PAdES B-T).
  */
 export async function signCms(signer: CmsSigner, contentDigest: Buffer, timestamp?: (signatureValue: Buffer) => Promise<Asn1>): Promise<Buffer> {
-  const attributes = signedAttributes(signer, contentDigest)
-  const signature = await new Promise<Buffer>((resolve, reject) => {
-    // The callback form runs on libuv's thread pool, so main stays responsive and batches overlap.
-    sign('sha256', toDer(build.set(attributes)), signer.privateKey, (error, result) => (error ? reject(error) : resolve(result)))
-  })
+  const attributes = signedAttributes(signer, contentDigest, OID.data)
+  const signature = await rsaSign(signer, attributes)
   const unsignedAttributes = timestamp ? [attribute(CMS_OID.signatureTimeStampToken, await timestamp(signature))] : []
   return buildSignedData(signer, attributes, signature, unsignedAttributes)
 }
 
-function buildSignedData(signer: CmsSigner, attributes: Asn1[], signature: Buffer, unsignedAttributes: Asn1[] = []): Buffer {
+/**
+ * A CMS that carries its content inside (attached), of type `contentType`: what an RFC 3161
+ * TimeStampToken is, with the DER TSTInfo as content. Returned as the ContentInfo node.
+ */
+export async function signEncapsulatedCms(signer: CmsSigner, contentType: string, content: Buffer): Promise<Asn1> {
+  const attributes = signedAttributes(signer, createHash('sha256').update(content).digest(), contentType)
+  const signature = await rsaSign(signer, attributes)
+  return build.parsed(buildSignedData(signer, attributes, signature, [], { contentType, content }))
+}
+
+function rsaSign(signer: CmsSigner, attributes: Asn1[]): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    // The callback form runs on libuv's thread pool, so main stays responsive and batches overlap.
+    sign('sha256', toDer(build.set(attributes)), signer.privateKey, (error, result) => (error ? reject(error) : resolve(result)))
+  })
+}
+
+function buildSignedData(signer: CmsSigner, attributes: Asn1[], signature: Buffer, unsignedAttributes: Asn1[] = [], encapsulated?: { contentType: string; content: Buffer }): Buffer {
   const sha256 = build.sequence([build.oid(OID.sha256)])
   const signerInfo = build.sequence([
     build.integer(1),
@@ -75,9 +89,10 @@ function buildSignedData(signer: CmsSigner, attributes: Asn1[], signature: Buffe
     ...(unsignedAttributes.length > 0 ? [forge.asn1.create(Class.CONTEXT_SPECIFIC, 1, true, unsignedAttributes)] : []),
   ])
   const signedData = build.sequence([
-    build.integer(1),
+    // RFC 5652 §5.1: version 3 when the content is not id-data.
+    build.integer(encapsulated ? 3 : 1),
     build.set([sha256]),
-    build.sequence([build.oid(OID.data)]),
+    encapsulated ? build.sequence([build.oid(encapsulated.contentType), build.explicit(0, build.octets(encapsulated.content))]) : build.sequence([build.oid(OID.data)]),
     forge.asn1.create(Class.CONTEXT_SPECIFIC, 0, true, signer.chain),
     build.set([signerInfo]),
   ])
@@ -87,14 +102,14 @@ function buildSignedData(signer: CmsSigner, attributes: Asn1[], signature: Buffe
 const attribute = (oid: string, value: Asn1) => build.sequence([build.oid(oid), build.set([value])])
 
 /** The signed attributes in DER order: a SET OF is sorted by the elements' encodings. */
-function signedAttributes(signer: CmsSigner, contentDigest: Buffer): Asn1[] {
+function signedAttributes(signer: CmsSigner, contentDigest: Buffer, contentType: string): Asn1[] {
   const essCertIdV2 = build.sequence([
     // hashAlgorithm is omitted: SHA-256 is its DEFAULT, and DER leaves defaults out.
     build.octets(createHash('sha256').update(signer.leafDer).digest()),
     build.sequence([build.sequence([build.explicit(4, signer.leafIssuer)]), signer.leafSerialNumber]),
   ])
   const attributes = [
-    attribute(CMS_OID.contentType, build.oid(OID.data)),
+    attribute(CMS_OID.contentType, build.oid(contentType)),
     attribute(CMS_OID.messageDigest, build.octets(contentDigest)),
     attribute(CMS_OID.signingCertificateV2, build.sequence([build.sequence([essCertIdV2])])),
   ]

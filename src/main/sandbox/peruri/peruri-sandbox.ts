@@ -16,6 +16,7 @@ import {
 import { signingSystemSession } from '../../providers/peruri/session'
 import { formatWibTimestamp } from '../../providers/peruri/wib'
 import { createFaultController, startSandboxServer, type FaultSettings, type SandboxRequest, type SandboxResponse, type SandboxServer } from '../sandbox-server'
+import { createSandboxTsa } from '../tsa/sandbox-tsa'
 import { issueSignerCertificate } from './sandbox-ca'
 import { openSandboxState, type SandboxOrder, type SandboxOtpMessage, type SandboxUser } from './sandbox-state'
 
@@ -37,6 +38,8 @@ export interface PeruriSandbox {
   server: SandboxServer
   /** The gateway base the client is configured with: `http://127.0.0.1:PORT/gateway/`. */
   gatewayUrl: string
+  /** The sandbox's RFC 3161 TSA (`pdf sign --tsa URL`), beside the gateway as a real TSA would be. */
+  tsaUrl: string
   addSystem(apiKey: string, systemId: string): void
   setFaults(patch: Partial<FaultSettings>): void
   setJwtLifetime(seconds: number): void
@@ -47,6 +50,7 @@ export interface PeruriSandbox {
 
 /** The sandbox's control endpoints (never delayed, never faulted), for tests and `--otp-command` scripts. */
 export const SANDBOX_CONTROL_PREFIX = '/sandbox/'
+const TSA_PATH = '/tsa'
 
 class PeruriRefusal extends Error {
   constructor(
@@ -87,6 +91,7 @@ export async function startPeruriSandbox(options: PeruriSandboxOptions): Promise
   const inbox: SandboxOtpMessage[] = []
   const operationByPath = new Map(PERURI_OPERATIONS.map((operation) => [`/gateway/${DEFAULT_PERURI_PATHS[operation]}`, operation]))
   const faults = createFaultController()
+  const tsa = createSandboxTsa({ ca: state.core.ca, tsa: state.core.tsa!, clock })
 
   // ---- gateway ----------------------------------------------------------------------------------
 
@@ -115,6 +120,7 @@ export async function startPeruriSandbox(options: PeruriSandboxOptions): Promise
 
   async function handle(request: SandboxRequest): Promise<SandboxResponse> {
     if (request.path.startsWith(SANDBOX_CONTROL_PREFIX)) return control(request)
+    if (request.path === TSA_PATH && request.method === 'POST') return { status: 200, headers: { 'content-type': 'application/timestamp-reply' }, body: await tsa.reply(request.body) }
     const operation = operationByPath.get(request.path)
     if (!operation) return gatewayError(404, `Resource ${request.path} not found`)
     if (request.method !== 'POST') return gatewayError(405, `Method ${request.method} not allowed`)
@@ -372,11 +378,12 @@ export async function startPeruriSandbox(options: PeruriSandboxOptions): Promise
       const input = read(body, 'param', z.object({ email: text(75), systemId: text(255) }))
       checkSystem(input.systemId, jwtSystem)
       const found = user(input.email, input.systemId)
+      if (found.identity) return { desc: 'Sertifikat sudah terbit' }
+      // Not issued yet: say which onboarding step is missing.
       if (!found.activated) refuse(CODES.notActivated, `Akun ${input.email} belum diaktivasi`)
       if (!found.ekycPassed) refuse(CODES.ekycMissing, `E-KYC ${input.email} belum dilakukan`)
       if (!found.speciment) refuse(CODES.specimentMissing, `Spesimen tanda tangan ${input.email} belum dikirim`)
-      certifiedUser(input.email)
-      return { desc: 'Sertifikat sudah terbit' }
+      return refuse(CODES.certificateNotIssued, `Sertifikat ${input.email} belum terbit`)
     },
 
     async sendDocument(body, jwtSystem) {
@@ -576,6 +583,7 @@ export async function startPeruriSandbox(options: PeruriSandboxOptions): Promise
   return {
     server,
     gatewayUrl: `${server.url}/gateway/`,
+    tsaUrl: `${server.url}${TSA_PATH}`,
     addSystem: (apiKey, systemId) => void systems.set(apiKey, systemId),
     setFaults: (patch) => faults.set(patch),
     setJwtLifetime,

@@ -18,26 +18,39 @@ export function createSandboxCa(now: Date): IssuedIdentity {
     { name: 'organizationName', value: 'Teken Sandbox (not Perum Peruri)' },
     { name: 'countryName', value: 'ID' },
   ]
-  const certificate = buildCertificate({ publicKey, subject, issuer: subject, signer: privateKey, now, years: 10, ca: true })
+  const certificate = buildCertificate({ publicKey, subject, issuer: subject, signer: privateKey, now, years: 10, profile: 'ca' })
   return { keyPem: pem(privateKey), certificatePem: certificate }
 }
 
 export function issueSignerCertificate(ca: IssuedIdentity, signer: { name: string; email: string; nik: string }, now: Date): IssuedIdentity {
+  return issue(ca, [
+    { name: 'commonName', value: signer.name },
+    { name: 'emailAddress', value: signer.email },
+    { name: 'serialNumber', value: `NIK${signer.nik}` },
+    { name: 'countryName', value: 'ID' },
+  ], now, 'signer')
+}
+
+/** The sandbox TSA's certificate: RFC 3161 requires the critical extended key usage timeStamping. */
+export function issueTsaCertificate(ca: IssuedIdentity, now: Date): IssuedIdentity {
+  return issue(ca, [
+    { name: 'commonName', value: 'Teken Sandbox TSA' },
+    { name: 'organizationName', value: 'Teken Sandbox (not Perum Peruri)' },
+    { name: 'countryName', value: 'ID' },
+  ], now, 'tsa')
+}
+
+function issue(ca: IssuedIdentity, subject: { name: string; value: string }[], now: Date, profile: 'signer' | 'tsa'): IssuedIdentity {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
   const caCertificate = forge.pki.certificateFromPem(ca.certificatePem)
   const certificate = buildCertificate({
     publicKey,
-    subject: [
-      { name: 'commonName', value: signer.name },
-      { name: 'emailAddress', value: signer.email },
-      { name: 'serialNumber', value: `NIK${signer.nik}` },
-      { name: 'countryName', value: 'ID' },
-    ],
+    subject,
     issuer: caCertificate.subject.attributes.map((attribute) => ({ name: attribute.name!, value: attribute.value as string })),
     signer: ca.keyPem,
     now,
     years: 1,
-    ca: false,
+    profile,
   })
   return { keyPem: pem(privateKey), certificatePem: certificate }
 }
@@ -49,7 +62,7 @@ function buildCertificate(input: {
   signer: KeyObject | string
   now: Date
   years: number
-  ca: boolean
+  profile: 'ca' | 'signer' | 'tsa'
 }): string {
   const certificate = forge.pki.createCertificate()
   certificate.publicKey = forge.pki.publicKeyFromPem(input.publicKey.export({ type: 'spki', format: 'pem' }).toString())
@@ -59,19 +72,22 @@ function buildCertificate(input: {
   certificate.validity.notAfter = new Date(input.now.getTime() + input.years * 365 * 24 * 3600_000)
   certificate.setSubject(input.subject)
   certificate.setIssuer(input.issuer)
-  certificate.setExtensions(
-    input.ca
-      ? [
-          { name: 'basicConstraints', cA: true, critical: true },
-          { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-          { name: 'subjectKeyIdentifier' },
-        ]
-      : [
-          { name: 'basicConstraints', cA: false },
-          { name: 'keyUsage', digitalSignature: true, nonRepudiation: true, critical: true },
-          { name: 'subjectKeyIdentifier' },
-        ],
-  )
+  const extensions = {
+    ca: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    ],
+    signer: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, nonRepudiation: true, critical: true },
+    ],
+    tsa: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, nonRepudiation: true, critical: true },
+      { name: 'extKeyUsage', timeStamping: true, critical: true },
+    ],
+  }
+  certificate.setExtensions([...extensions[input.profile], { name: 'subjectKeyIdentifier' }])
   const signerPem = typeof input.signer === 'string' ? input.signer : pem(input.signer)
   certificate.sign(forge.pki.privateKeyFromPem(signerPem), forge.md.sha256.create())
   return forge.pki.certificateToPem(certificate)

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { appendFile, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { PeruriSigner } from '../../providers/peruri/protocol'
-import { createSandboxCa, issueSignerCertificate, type IssuedIdentity } from './sandbox-ca'
+import { createSandboxCa, issueSignerCertificate, issueTsaCertificate, type IssuedIdentity } from './sandbox-ca'
 
 export interface SandboxUser {
   name: string
@@ -48,6 +48,8 @@ export interface SandboxOtpMessage {
 interface CoreState {
   version: 1
   ca: IssuedIdentity
+  /** The sandbox TSA's identity, issued by the same CA. */
+  tsa?: IssuedIdentity
   jwtSecret: string
   users: SandboxUser[]
   hashingKeys: Record<string, { key: string; expiresAt: string }>
@@ -91,6 +93,7 @@ export async function openSandboxState(dir: string, now: Date) {
       nextBulkId: 201,
     }
   }
+  core.tsa ??= issueTsaCertificate(core.ca, now)
   const orders = new Map<string, SandboxOrder>()
   for (const name of await readdir(ordersDir)) {
     if (!name.endsWith('.json')) continue

@@ -3,7 +3,7 @@ import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT, type
 import { systemClock, type Clock } from '../../ports/clock'
 import { basicAuthorization, parseBasicAuthorization, sameCredentials, type BasicCredentials } from '../../providers/simas/basic-auth'
 import { COMMON_KYC_PATH } from '../../providers/simas/kyc-client'
-import { startSandboxServer, type SandboxRequest, type SandboxResponse, type SandboxServer } from '../sandbox-server'
+import { startSandboxServer, type SandboxRequest, type SandboxResponse } from '../sandbox-server'
 
 export interface SandboxClient {
   clientId: string
@@ -81,17 +81,17 @@ export async function startSimasSandbox(options: { port?: number; host?: string;
   let signingKey = await createSigningKey()
   let publishedKeys: SigningKey[] = [signingKey]
 
-  let server: SandboxServer | undefined
-  const issuer = () => `${server!.url}${realmPath}`
+  // Requests and tokens only come after the server below has started, so `server` is set by then.
+  const issuer = () => `${server.url}${realmPath}`
   const epochNow = () => Math.floor(clock.now().getTime() / 1000)
 
   async function issueToken(request: IssueTokenOptions = {}): Promise<string> {
-    const azp = request.azp ?? SIMAS_SANDBOX_DEFAULTS.clients[0]!.clientId
+    const azp = request.azp ?? clients[0]?.clientId ?? 'nanovest'
     const now = epochNow()
     const jwt = new SignJWT({ typ: 'Bearer', azp, scope: 'openid profile email', ...request.claims })
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: signingKey.kid })
       .setIssuer(request.issuer ?? issuer())
-      .setSubject(request.sub ?? SIMAS_SANDBOX_DEFAULTS.users[0]!.sub)
+      .setSubject(request.sub ?? users[0]?.sub ?? randomUUID())
       .setAudience(request.aud ?? [azp])
       .setIssuedAt(now)
       .setExpirationTime(now + (request.expiresInSeconds ?? 300))
@@ -207,16 +207,15 @@ export async function startSimasSandbox(options: { port?: number; host?: string;
     return { status: 404, json: { error: 'not_found', error_description: `Nothing at ${request.method} ${request.path} in the SIMAS-ID sandbox.` } }
   }
 
-  server = await startSandboxServer({ port: options.port, host: options.host, handler: handle })
-  const started = server
+  const server = await startSandboxServer({ port: options.port, host: options.host, handler: handle })
 
   return {
-    url: started.url,
-    port: started.port,
-    faults: started.faults,
+    url: server.url,
+    port: server.port,
+    faults: server.faults,
     realm,
     /** The Keycloak base a profile's `baseUrl` (and `apiBaseUrl`) points at. */
-    baseUrl: started.url,
+    baseUrl: server.url,
     issuer: issuer(),
     clients,
     users,
@@ -230,7 +229,7 @@ export async function startSimasSandbox(options: { port?: number; host?: string;
       publishedKeys = rotation.keepPrevious ? [signingKey, ...publishedKeys] : [signingKey]
       return signingKey.kid
     },
-    close: () => started.close(),
+    close: () => server.close(),
   }
 }
 

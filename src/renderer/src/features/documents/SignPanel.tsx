@@ -1,15 +1,14 @@
 import { useMemo, useState } from 'react'
 import type { VerificationView } from '../../../../shared/contract'
-import { formatWib } from '../../../../shared/time'
 import { useT } from '../../i18n/useT'
 import { FileDrop } from '../../components/FileDrop'
 import { readFileForIpc } from '../../lib/files'
-import { useDocuments, usePlacement, useSettings, useToasts, useVault } from '../../stores'
+import { useDocuments, usePlacement, useToasts, useVault } from '../../stores'
+import { VerificationReport } from './VerificationReport'
 
 /** Local signing with a vault identity, and the signature report of what is open or was just signed. */
 export function SignPanel({ docId }: { docId: string }) {
   const t = useT()
-  const language = useSettings((state) => state.settings.language)
   const items = useVault((state) => state.items)
   const identities = useMemo(() => items.filter((item) => item.type === 'identity'), [items])
   const boxes = usePlacement((state) => state.boxes)
@@ -62,28 +61,7 @@ export function SignPanel({ docId }: { docId: string }) {
           {t('sign.verify')}
         </button>
       </div>
-      {report && (
-        <div className="verification" data-testid="verification-report" role="status">
-          <p className={report.allValid ? 'ok' : 'problem'}>{report.signatures.length === 0 ? t('sign.none') : report.allValid ? t('sign.allValid', { count: report.signatures.length }) : t('sign.someInvalid')}</p>
-          <ol>
-            {report.signatures.map((signature, index) => (
-              <li key={index}>
-                <strong>{signature.signer ?? signature.fieldName ?? signature.subFilter}</strong> — {t(`sign.status.${signature.status}`)}
-                {signature.signedAt && <div>{formatWib(new Date(signature.signedAt), language, { seconds: true })}</div>}
-                <div className="muted">
-                  {signature.subFilter} · {signature.coversWholeDocument ? t('sign.coversAll') : t('sign.coversPart', { bytes: signature.bytesAfter })}
-                </div>
-                {signature.problems.map((problem) => (
-                  <div key={problem} className="problem">
-                    {problem}
-                  </div>
-                ))}
-              </li>
-            ))}
-          </ol>
-          <p className="muted">{report.trustNote}</p>
-        </div>
-      )}
+      {report && <VerificationReport report={report} />}
     </section>
   )
 }

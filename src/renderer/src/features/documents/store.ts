@@ -15,6 +15,8 @@ export interface DocumentsState {
   opening: boolean
   pick(): Promise<void>
   openFile(file: File): Promise<void>
+  /** Shows a document main already holds, such as a signed PDF downloaded from Peruri. */
+  openHandle(handle: DocumentHandle): Promise<void>
   close(): Promise<void>
   /** Resolves with where main saved it (undefined when it failed or the user cancelled). */
   saveTemplate(name: string, text: string): Promise<string | undefined>
@@ -50,6 +52,7 @@ export const createDocumentsStore = (api: TekenApi, onError: ReportError) =>
           if (picked && 'docId' in picked) await show(picked)
         }),
       openFile: (file) => opening(async () => show(await valueOrReport(api.openDocumentBytes(await readFileForIpc(file)), onError))),
+      openHandle: (handle) => opening(() => show(handle)),
       async saveTemplate(name, text) {
         const saved = await valueOrReport(api.saveTemplate({ name, text }), onError)
         return saved?.saved ? (saved.path ?? '') : undefined

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react'
 import type { PdfRect } from '../../../../shared/pdf-types'
 import { normalizePdfRect, type PageView } from '../../../../shared/placement/geometry'
 import { SignPanel } from '../documents/SignPanel'
+import { PeruriSignPanel } from '../peruri/PeruriSignPanel'
 import { TemplatePanel } from './TemplatePanel'
 import { useT } from '../../i18n/useT'
 import { usePlacement } from '../../stores'
@@ -93,6 +94,7 @@ export function PlacementPanel({ docId, pages, currentPage, onShowPage }: { docI
 
       <TemplatePanel pages={pages} />
       <SignPanel docId={docId} />
+      <PeruriSignPanel docId={docId} />
 
       {selected && (
         <section className="box-editor" data-testid="box-editor">

@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto'
+import { TekenError } from '../../../shared/errors'
+import type { AuditLog } from '../../audit/audit-log'
+import type { Clock } from '../../ports/clock'
+import type { HttpClient } from '../../ports/http-client'
+import type { ProfileStore } from '../../profiles/profile-store'
+import type { SandboxHost } from '../../sandbox/sandbox-host'
+import type { Vault } from '../../vault/vault'
+import {
+  apiKeyItemName,
+  assertUserEnvironmentName,
+  normalizeBaseUrl,
+  pathsOf,
+  PeruriEnvironmentSchema,
+  SANDBOX_API_KEY_ITEM,
+  SANDBOX_ENVIRONMENT,
+  SANDBOX_SYSTEM_ID,
+  type PeruriEnvironment,
+} from './environments'
+import { createPeruriClient, type PeruriClient } from './peruri-client'
+import { signerFromPlacement, type PeruriPlacement } from './protocol'
+
+export interface PeruriEnvironmentSummary {
+  name: string
+  baseUrl: string
+  systemId: string
+  email?: string
+  embedded: boolean
+}
+
+export interface PeruriServiceOptions {
+  vault: Vault
+  profiles: ProfileStore
+  http: HttpClient
+  clock: Clock
+  sandboxHost: SandboxHost
+  audit: AuditLog
+}
+
+/**
+ * Peruri environments (the embedded sandbox plus the user's own), one client per environment so its
+ * JWT cache lives as long as the app, and the single-document flow the CLI and the app share.
+ */
+export function createPeruriService(options: PeruriServiceOptions) {
+  const clients = new Map<string, Promise<PeruriClient>>()
+
+  async function environment(name: string): Promise<PeruriEnvironment & { embedded: boolean }> {
+    if (name === SANDBOX_ENVIRONMENT) {
+      const { sandbox } = await options.sandboxHost.peruri()
+      return { baseUrl: sandbox.gatewayUrl, systemId: SANDBOX_SYSTEM_ID, apiKeyRef: SANDBOX_API_KEY_ITEM, embedded: true }
+    }
+    return { ...(await options.profiles.get('peruri', name, PeruriEnvironmentSchema)), embedded: false }
+  }
+
+  async function buildClient(name: string): Promise<PeruriClient> {
+    const env = await environment(name)
+    const { secret } = await options.vault.secret(env.apiKeyRef)
+    if (secret.kind !== 'value') throw new TekenError('PROFILE_INVALID', `The vault item "${env.apiKeyRef}" of Peruri environment "${name}" is not an API key.`)
+    return createPeruriClient({ endpoint: { name, baseUrl: env.baseUrl, paths: pathsOf(env), apiKey: secret.value, systemId: env.systemId }, http: options.http, clock: options.clock })
+  }
+
+  function client(name: string): Promise<PeruriClient> {
+    let cached = clients.get(name)
+    if (!cached) {
+      cached = buildClient(name)
+      cached.catch(() => clients.delete(name))
+      clients.set(name, cached)
+    }
+    return cached
+  }
+
+  return {
+    client,
+
+    async listEnvironments(): Promise<PeruriEnvironmentSummary[]> {
+      const own = await options.profiles.list('peruri')
+      const parsed = own.flatMap((profile) => {
+        const config = PeruriEnvironmentSchema.safeParse(profile.config)
+        return config.success ? [{ name: profile.name, baseUrl: config.data.baseUrl, systemId: config.data.systemId, ...(config.data.email ? { email: config.data.email } : {}), embedded: false }] : []
+      })
+      return [{ name: SANDBOX_ENVIRONMENT, baseUrl: 'embedded', systemId: SANDBOX_SYSTEM_ID, embedded: true }, ...parsed]
+    },
+
+    /** Defines or replaces an environment; the API key goes into the vault, never into profiles.json. */
+    async setEnvironment(input: { name: string; baseUrl: string; systemId: string; apiKey: string; email?: string }): Promise<PeruriEnvironmentSummary> {
+      assertUserEnvironmentName(input.name)
+      const apiKey = input.apiKey.trim()
+      if (!apiKey) throw new TekenError('PROFILE_INVALID', 'The API key file is empty.')
+      const apiKeyRef = apiKeyItemName(input.name)
+      const config = PeruriEnvironmentSchema.parse({ baseUrl: normalizeBaseUrl(input.baseUrl), systemId: input.systemId, apiKeyRef, ...(input.email ? { email: input.email } : {}) })
+      await options.vault.remove(apiKeyRef).catch((error: unknown) => {
+        if (!(error instanceof TekenError && error.code === 'VAULT_ITEM_NOT_FOUND')) throw error
+      })
+      await options.vault.addSecret({ name: apiKeyRef, tags: ['peruri', input.name], secret: { type: 'api-key', value: apiKey } })
+      await options.profiles.put('peruri', input.name, config)
+      clients.delete(input.name)
+      await options.audit.append({ action: 'peruri.environment-set', subject: input.name, details: { baseUrl: config.baseUrl, systemId: config.systemId } })
+      return { name: input.name, baseUrl: config.baseUrl, systemId: config.systemId, ...(config.email ? { email: config.email } : {}), embedded: false }
+    },
+
+    /** The default signer email of an environment, if it has one. */
+    async defaultEmail(name: string): Promise<string | undefined> {
+      return name === SANDBOX_ENVIRONMENT ? undefined : (await environment(name)).email
+    },
+
+    /**
+     * Send Document → Get OTP → (the caller's OTP) → Signing → Check Document Status → Download.
+     * The OTP comes from `otp`, which may prompt, run a command or wait for the inbox.
+     */
+    async signSingle(input: {
+      env: string
+      email: string
+      fileName: string
+      document: Buffer
+      placements: PeruriPlacement[]
+      otp: (request: { orderId: string; phone?: string }) => Promise<string>
+      onStep?: (step: 'sent' | 'otp-requested' | 'signed' | 'downloaded', orderId: string) => void
+    }): Promise<{ orderId: string; signed: Buffer; status: string }> {
+      const peruri = await client(input.env)
+      const { orderId } = await peruri.sendDocument({ email: input.email, fileName: input.fileName, document: input.document, signer: input.placements.map(signerFromPlacement) })
+      input.onStep?.('sent', orderId)
+      const { token, phone } = await peruri.getOtp(orderId)
+      input.onStep?.('otp-requested', orderId)
+      const otpCode = await input.otp({ orderId, ...(phone ? { phone } : {}) })
+      await peruri.signing({ orderId, otpCode, token })
+      input.onStep?.('signed', orderId)
+      const status = await peruri.checkDocumentStatus(orderId)
+      const signed = await peruri.downloadDocument(orderId)
+      input.onStep?.('downloaded', orderId)
+      await options.audit.append({
+        action: 'peruri.document-signed',
+        subject: input.fileName,
+        details: { environment: input.env, signer: input.email, orderId, sha256Before: sha256(input.document), sha256After: sha256(signed) },
+      })
+      return { orderId, signed, status: status.status ?? status.resultDesc }
+    },
+  }
+}
+
+export type PeruriService = ReturnType<typeof createPeruriService>
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
