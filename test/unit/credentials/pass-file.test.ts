@@ -14,16 +14,15 @@ const plaintextFile = scratch.file(PLAINTEXT, 'plaintext.txt')
 
 const base64Line = openssl(['rand', '-base64', '32'])
 const base64Text = base64Line.subarray(0, base64Line.indexOf(0x0a))
-/** `openssl rand 32` with chosen bytes set, so the NUL and newline cases are certain, not left to chance. */
+/** `openssl rand 32` without NUL or newline bytes, so only the chosen ones end the password: the cases are certain, not left to chance. */
 function randomBinary(set: Record<number, number>): Buffer {
-  const bytes = openssl(['rand', '32'])
-  if (bytes[0] === 0) bytes[0] = 0x42
+  const bytes = Buffer.from(openssl(['rand', '32']).map((byte) => (byte === 0x00 || byte === 0x0a ? 0x41 : byte)))
   for (const [index, value] of Object.entries(set)) bytes[Number(index)] = value
   return bytes
 }
+const binaryNoNulNoNewline = randomBinary({})
 const binaryNewlineThenNul = randomBinary({ 5: 0x0a, 12: 0x00 })
 const binaryNulThenNewline = randomBinary({ 7: 0x00, 20: 0x0a })
-const binaryNoNulNoNewline = Buffer.from(openssl(['rand', '32']).map((byte) => (byte === 0x00 || byte === 0x0a ? 0x41 : byte)))
 const longLine = Buffer.from('x'.repeat(700) + 'y'.repeat(800))
 
 const cases: { name: string; file: Buffer; password: Buffer }[] = [
