@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import packageJson from '../../package.json'
 import { TekenError } from '../shared/errors'
+import { registerBatchCommands } from './commands/batch'
 import { registerCredentialCommands } from './commands/credentials'
 import { registerKeyCommands } from './commands/keys'
 import { registerMyValueCommands } from './commands/myvalue'
@@ -32,6 +33,7 @@ export function buildProgram(context: CliContext = createCliContext()): Command 
   registerSimasCommands(program, context)
   registerOtpWebhookCommands(program, context)
   registerMyValueCommands(program, context)
+  registerBatchCommands(program, context)
   const pdf = program.command('pdf').description('PDF documents: inspect, sign and verify')
   registerPdfSignCommands(pdf, context)
   registerPdfVerifyCommands(pdf, context)
