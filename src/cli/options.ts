@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander'
 import { TekenError } from '../shared/errors'
-import type { CertificationLevel, PdfRect } from '../shared/pdf-types'
+import type { SignatureBoxPlacement } from '../main/pdf/sign'
+import type { PdfRect } from '../shared/pdf-types'
 
 /** Option parsers shared by the commands that take a page and a signature box. */
 export const pageOption = (value: string): number => {
@@ -57,7 +58,7 @@ export function addPlacementOptions(command: Command): Command {
     .option('--invisible', 'a signature with no box on the page')
 }
 
-export function placementFromOptions(options: PlacementOptions): { page: number; rect: PdfRect; visible: boolean; reason?: string; location?: string; certificationLevel: CertificationLevel } {
+export function placementFromOptions(options: PlacementOptions): SignatureBoxPlacement {
   if (!options.rect && !options.invisible) throw new TekenError('INVALID_REQUEST', 'Give the signature box with --rect LLX,LLY,URX,URY, or sign with --invisible.')
   return {
     page: options.page,

@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander'
-import { createBatch, currentOsUser, startBatchRun, type BatchEvent } from '../../main/batch/batch-runner'
+import { createBatch, startBatchRun, type BatchEvent } from '../../main/batch/batch-runner'
+import { currentOsUser } from '../../main/platform/os-user'
 import { BATCH_MODES, openJournal, type BatchMode, type DocumentRecord, type Journal } from '../../main/batch/journal'
 import { countStates, formatDuration, problemDocuments } from '../../main/batch/report'
 import { writeFileAtomic } from '../../main/platform/atomic-file'
@@ -18,7 +19,15 @@ const concurrencyOption = (value: string): number => {
   return Number(value)
 }
 
-const journalAt = (path: string, create = false) => openJournal(path, { create, osUser: currentOsUser(), now: () => systemClock.now() })
+/** Opens a journal for one command and closes it however the command ends. */
+async function withJournal<T>(path: string, use: (journal: Journal) => Promise<T>, create = false): Promise<T> {
+  const journal = openJournal(path, { create, osUser: currentOsUser(), now: () => systemClock.now() })
+  try {
+    return await use(journal)
+  } finally {
+    journal.close()
+  }
+}
 
 /** `batch run|resume|status` over a journal file, and `audit verify|export` of its audit trail. */
 export function registerBatchCommands(program: Command, context: CliContext): void {
@@ -49,8 +58,7 @@ export function registerBatchCommands(program: Command, context: CliContext): vo
         signer = email
       }
       await mkdir(dirname(options.journal), { recursive: true })
-      const journal = journalAt(options.journal, true)
-      try {
+      await withJournal(options.journal, async (journal) => {
         const created = await createBatch(
           journal,
           {
@@ -66,9 +74,7 @@ export function registerBatchCommands(program: Command, context: CliContext): vo
         )
         process.stderr.write(`batch ${created.id}: ${journal.documents(created.id).length} documents, ${created.mode}, journal ${options.journal}\n`)
         await runAndReport(context, journal, created.id, options.otpCommand)
-      } finally {
-        journal.close()
-      }
+      }, true)
     })
 
   batch
@@ -77,31 +83,25 @@ export function registerBatchCommands(program: Command, context: CliContext): vo
     .requiredOption('--journal <path>', 'the batch journal')
     .option('--otp-command <cmd>', 'run CMD and read the OTP from its stdout (otherwise a prompt asks)')
     .action(async (options: { journal: string; otpCommand?: string }) => {
-      const journal = journalAt(options.journal)
-      try {
+      await withJournal(options.journal, async (journal) => {
         const latest = journal.latestBatch()
         process.stderr.write(`batch ${latest.id}: resuming (${latest.mode}, was ${latest.status})\n`)
         await runAndReport(context, journal, latest.id, options.otpCommand)
-      } finally {
-        journal.close()
-      }
+      })
     })
 
   batch
     .command('status')
     .description("one line per document of the journal's latest batch (file, state, order, attempts, reason), then the totals; exit 1 if any failed or needs review")
     .requiredOption('--journal <path>', 'the batch journal')
-    .action((options: { journal: string }) => {
-      const journal = journalAt(options.journal)
-      try {
+    .action(async (options: { journal: string }) => {
+      await withJournal(options.journal, async (journal) => {
         const latest = journal.latestBatch()
         const documents = journal.documents(latest.id)
         for (const document of documents) context.out(statusLine(document))
         context.out(`batch ${latest.id} (${latest.mode}, ${latest.status}): ${totals(documents)}`)
         if (problemDocuments(documents).length) throw new CommanderError(1, 'teken.batch.problems', 'some documents failed or need review')
-      } finally {
-        journal.close()
-      }
+      })
     })
 
   const audit = program.command('audit').description("a batch journal's audit trail: append-only and hash-chained")
@@ -109,18 +109,15 @@ export function registerBatchCommands(program: Command, context: CliContext): vo
     .command('verify')
     .description('walk the hash chain; exit 1 and name the first broken row if any row was edited or deleted')
     .requiredOption('--journal <path>', 'the batch journal')
-    .action((options: { journal: string }) => {
-      const journal = journalAt(options.journal)
-      try {
+    .action(async (options: { journal: string }) => {
+      await withJournal(options.journal, async (journal) => {
         const verification = journal.verifyAudit()
         if (!verification.ok) {
           process.stderr.write(`teken: the audit trail of ${options.journal} is broken at row ${verification.brokenAt}: ${verification.reason}\n`)
           throw new CommanderError(1, 'teken.audit.broken', verification.reason)
         }
         context.out(`audit trail intact: ${verification.entries} rows, head ${verification.head}`)
-      } finally {
-        journal.close()
-      }
+      })
     })
   audit
     .command('export')
@@ -128,13 +125,10 @@ export function registerBatchCommands(program: Command, context: CliContext): vo
     .requiredOption('--journal <path>', 'the batch journal')
     .requiredOption('--out <path>', 'the CSV file to write')
     .action(async (options: { journal: string; out: string }) => {
-      const journal = journalAt(options.journal)
-      try {
+      await withJournal(options.journal, async (journal) => {
         await writeFileAtomic(options.out, journal.auditCsv())
         context.out(`exported ${journal.auditRows().length} audit rows to ${options.out}`)
-      } finally {
-        journal.close()
-      }
+      })
     })
 }
 

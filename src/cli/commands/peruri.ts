@@ -1,16 +1,23 @@
 import { basename } from 'node:path'
 import { Option, type Command } from 'commander'
 import { passwordFromPassFile } from '../../main/credentials'
-import { verifyPdf } from '../../main/pdf/verify'
 import { writeFileAtomic } from '../../main/platform/atomic-file'
 import { SANDBOX_ENVIRONMENT } from '../../main/providers/peruri/environments'
 import { signingSystemSession } from '../../main/providers/peruri/session'
+import type { SignatureBoxPlacement } from '../../main/pdf/sign'
+import type { SignatureBox } from '../../shared/contract'
 import { TekenError } from '../../shared/errors'
 import { formatWib } from '../../shared/time'
 import type { CliContext } from '../context'
 import { readInput } from '../files'
 import { addPlacementOptions, collect, formatRect, placementFromOptions, type PlacementOptions } from '../options'
 import { otpSource } from '../otp-source'
+
+/** A CLI placement as the app's contract writes a box (the page as pageNumber; empty texts for none). */
+function signatureBox(placement: SignatureBoxPlacement): SignatureBox {
+  const [llx, lly, urx, ury] = placement.rect
+  return { pageNumber: placement.page, rect: [llx, lly, urx, ury], visible: placement.visible, certificationLevel: placement.certificationLevel, reason: placement.reason ?? '', location: placement.location ?? '' }
+}
 
 /** `env set|list` (provider environments) and `peruri jwt|session|sign`. */
 export function registerPeruriCommands(program: Command, context: CliContext): void {
@@ -68,24 +75,26 @@ export function registerPeruriCommands(program: Command, context: CliContext): v
     .option('--otp-command <cmd>', 'run CMD and read the OTP from its stdout (otherwise a prompt asks)')
     .action(async (options: PlacementOptions & { env: string; email?: string; in: string; out: string; otpCommand?: string }) => {
       const placement = placementFromOptions(options)
-      const service = context.core().services.peruri
-      const email = options.email ?? (await service.defaultEmail(options.env))
+      const { services } = context.core()
+      const email = options.email ?? (await services.peruri.defaultEmail(options.env))
       if (!email) throw new TekenError('INVALID_REQUEST', `Say who signs with --email (environment "${options.env}" has no default signer).`)
       const otp = otpSource(options.otpCommand)
-      const result = await service.signSingle({
-        env: options.env,
-        email,
-        fileName: basename(options.in),
-        document: await readInput(options.in),
-        placements: [placement],
-        otp: (request) => otp({ ...request, email }),
-        onStep: (step, orderId) => process.stderr.write(`${step}: order ${orderId}\n`),
-      })
-      await writeFileAtomic(options.out, result.signed)
-      const report = await verifyPdf(options.out)
-      const broken = report.signatures.filter((signature) => signature.status === 'invalid')
-      context.out(`signed ${options.out}: order ${result.orderId}, ${result.status}${placement.visible ? `, box ${formatRect(placement.rect)} on page ${placement.page}` : ''}`)
-      for (const signature of report.signatures) context.out(`  ${signature.fieldName ?? '(no field)'}: ${signature.status}, ${signature.signer?.commonName ?? 'unknown signer'}`)
+      const env = options.env
+      const step = (name: string, orderId: string) => process.stderr.write(`${name}: order ${orderId}\n`)
+      // The same steps as the app's "Sign with Peruri", through the same session module.
+      const input = services.documents.open(basename(options.in), await readInput(options.in))
+      const { orderId } = await services.peruriSessions.send({ env, docId: input.docId, email, boxes: [signatureBox(placement)] })
+      step('sent', orderId)
+      const { phone } = await services.peruriSessions.requestOtp({ env, orderId })
+      step('otp-requested', orderId)
+      const status = await services.peruriSessions.sign({ env, orderId, otp: await otp({ orderId, email, ...(phone ? { phone } : {}) }) })
+      step('signed', orderId)
+      const { document, verification } = await services.peruriSessions.download({ env, orderId })
+      step('downloaded', orderId)
+      await writeFileAtomic(options.out, services.documents.get(document.docId).bytes)
+      const broken = verification.signatures.filter((signature) => signature.status === 'invalid')
+      context.out(`signed ${options.out}: order ${orderId}, ${status.status ?? status.resultDesc}${placement.visible ? `, box ${formatRect(placement.rect)} on page ${placement.page}` : ''}`)
+      for (const signature of verification.signatures) context.out(`  ${signature.fieldName ?? '(no field)'}: ${signature.status}, ${signature.signer ?? 'unknown signer'}`)
       if (broken.length) throw new TekenError('PROVIDER_BAD_RESPONSE', `Peruri's document has ${broken.length} signature(s) that do not verify; it was saved for inspection.`)
     })
 }

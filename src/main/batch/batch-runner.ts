@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, rename, rm } from 'node:fs/promises'
-import { userInfo } from 'node:os'
 import { join, resolve } from 'node:path'
 import { TekenError } from '../../shared/errors'
 import type { PlacementTemplate, ResolvedPlacement } from '../../shared/placement/template'
@@ -90,13 +89,6 @@ const peruriSigner = (placement: ResolvedPlacement) => signerFromPlacement({ ...
 
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
-export function currentOsUser(): string {
-  try {
-    return userInfo().username
-  } catch {
-    return process.env.USER ?? process.env.USERNAME ?? 'unknown'
-  }
-}
 
 /** Records a new batch over the PDFs of `inputDir` in the journal; nothing is sent yet. */
 export async function createBatch(

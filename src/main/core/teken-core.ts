@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import type { AppInfo } from '../../shared/contract'
 import { createAppInfoService } from '../app-info/app-info-service'
@@ -10,6 +9,7 @@ import { parseTemplateText } from '../../shared/placement/template'
 import { TekenError } from '../../shared/errors'
 import { createKeychainService } from '../keychain/keychain-service'
 import { writeFileAtomic } from '../platform/atomic-file'
+import { currentOsUser } from '../platform/os-user'
 import { resolveDataDir } from '../platform/paths'
 import { systemClock, type Clock } from '../ports/clock'
 import { createKeytarSecretStore } from '../ports/keytar-secret-store'
@@ -52,12 +52,14 @@ export interface CoreOptions {
  * the CLI all start here, so they share one data folder, one keychain and one set of rules.
  */
 export function createTekenCore(options: CoreOptions) {
-  const audit = createAuditLog({ file: join(options.dataDir, 'audit.log'), clock: options.clock, actor: osUser() })
+  const audit = createAuditLog({ file: join(options.dataDir, 'audit.log'), clock: options.clock, actor: currentOsUser() })
   const vault = createVault({ ...options, audit })
   const documents = createOpenDocuments()
   const settings = createSettingsService(options)
   const profiles = createProfileStore(options)
   const sandboxHost = createSandboxHost({ dataDir: options.dataDir, clock: options.clock, vault })
+  const documentSigning = createDocumentSigning({ documents, vault, fileSaver: options.desktop.fileSaver, audit, clock: options.clock, language: async () => (await settings.get()).language })
+  const peruri = createPeruriService({ vault, profiles, http: options.http, clock: options.clock, sandboxHost, audit })
   const services = {
     appInfo: createAppInfoService(options),
     keychain: createKeychainService(options.secretStore),
@@ -66,18 +68,19 @@ export function createTekenCore(options: CoreOptions) {
     vault,
     keys: createKeyService({ vault, fileSaver: options.desktop.fileSaver, audit, clock: options.clock }),
     documents,
-    documentSigning: createDocumentSigning({ documents, vault, fileSaver: options.desktop.fileSaver, audit, clock: options.clock, language: async () => (await settings.get()).language }),
+    documentSigning,
     credentials: createCredentialSessions({ vault, clipboard: options.desktop.clipboard, secretPresenter: options.desktop.secretPresenter, clock: options.clock, audit }),
     profiles,
     snap: createSnapClient({ vault, profiles, http: options.http, clock: options.clock, audit }),
     sandboxHost,
-    peruri: createPeruriService({ vault, profiles, http: options.http, clock: options.clock, sandboxHost, audit }),
+    peruri,
+    /** The single-document Peruri flow, step by step; the app and `peruri sign` both go through it. */
+    peruriSessions: createPeruriSessions({ client: (env) => peruri.client(env), documents, verify: (docId) => documentSigning.verify(docId), audit }),
     otpInbox: createOtpInbox({ clock: options.clock }),
     simas: createSimasService({ profiles, vault, http: options.http, clock: options.clock }),
     /** The e-KYC screen arms it just before recording; the Electron permission handler asks it. */
     camera: createCameraGrant(options.clock),
   }
-  const peruriSessions = createPeruriSessions({ client: (env) => services.peruri.client(env), documents, verify: (docId) => services.documentSigning.verify(docId), audit })
   const saved = (path: string | null) => (path ? { saved: true, path } : { saved: false })
   const done = async (step: Promise<void>) => {
     await step
@@ -164,12 +167,12 @@ export function createTekenCore(options: CoreOptions) {
       services.camera.arm()
       return { armedForSeconds: CAMERA_GRANT_MS / 1000 }
     },
-    peruriSendDocument: (request) => peruriSessions.send(request),
-    peruriSendTier: (request) => peruriSessions.sendTier(request),
-    peruriRequestOtp: (request) => peruriSessions.requestOtp(request),
-    peruriSign: (request) => peruriSessions.sign(request),
-    peruriDocumentStatus: (request) => peruriSessions.status(request),
-    peruriDownload: (request) => peruriSessions.download(request),
+    peruriSendDocument: (request) => services.peruriSessions.send(request),
+    peruriSendTier: (request) => services.peruriSessions.sendTier(request),
+    peruriRequestOtp: (request) => services.peruriSessions.requestOtp(request),
+    peruriSign: (request) => services.peruriSessions.sign(request),
+    peruriDocumentStatus: (request) => services.peruriSessions.status(request),
+    peruriDownload: (request) => services.peruriSessions.download(request),
     sandboxOtpInbox: async ({ email }) => {
       // The sandbox is a simulator and showing its codes is the point; staging and production OTPs go to the signer's phone only.
       if ((await settings.get()).environment !== 'sandbox') throw new TekenError('SANDBOX_ONLY', 'The sandbox OTP inbox exists only in the Sandbox environment.')
@@ -185,13 +188,6 @@ export function createTekenCore(options: CoreOptions) {
 
 export type TekenCore = ReturnType<typeof createTekenCore>
 
-function osUser(): string {
-  try {
-    return userInfo().username
-  } catch {
-    return process.env.USER ?? process.env.USERNAME ?? 'unknown'
-  }
-}
 
 /**
  * The real ports, configured from the environment (`TEKEN_DATA_DIR`, `TEKEN_KEYCHAIN_SERVICE`).

@@ -1,5 +1,5 @@
 export { readPdfInfo, type PdfInfo, type SignatureFieldInfo } from './info'
 export type { XrefKind } from './pdf-file'
-export { signPdf, type SignaturePlacement, type SigningIdentity, type SignPdfRequest, type SignPdfResult } from './sign-pdf'
+export { signPdf, type SignatureBoxPlacement, type SignaturePlacement, type SigningIdentity, type SignPdfRequest, type SignPdfResult } from './sign-pdf'
 export type { AppearanceLanguage } from './appearance'
 export { httpTimestampAuthority, type TimestampAuthority } from './timestamp'

@@ -34,7 +34,8 @@ export interface SigningIdentity {
   name?: string
 }
 
-export interface SignaturePlacement {
+/** Where a signature goes and what it certifies: what the CLI's placement options and Peruri's signer object both say. */
+export interface SignatureBoxPlacement {
   /** 1-based. */
   page: number
   /** PDF user space of that page, unrotated; ignored for invisible signatures. */
@@ -43,6 +44,9 @@ export interface SignaturePlacement {
   reason?: string
   location?: string
   certificationLevel: CertificationLevel
+}
+
+export interface SignaturePlacement extends SignatureBoxPlacement {
   /** Shown in the appearance and as /Name; defaults to the certificate's common name. */
   signerName?: string
   /** A PNG or JPEG of the handwritten signature, drawn in the box. */

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { TekenError } from '../../../shared/errors'
 import type { AuditLog } from '../../audit/audit-log'
 import type { Clock } from '../../ports/clock'
@@ -18,7 +17,6 @@ import {
   type PeruriEnvironment,
 } from './environments'
 import { createPeruriClient, type PeruriClient } from './peruri-client'
-import { signerFromPlacement, type PeruriPlacement } from './protocol'
 
 export interface PeruriEnvironmentSummary {
   name: string
@@ -39,7 +37,7 @@ export interface PeruriServiceOptions {
 
 /**
  * Peruri environments (the embedded sandbox plus the user's own), one client per environment so its
- * JWT cache lives as long as the app, and the single-document flow the CLI and the app share.
+ * JWT cache lives as long as the app.
  */
 export function createPeruriService(options: PeruriServiceOptions) {
   const clients = new Map<string, Promise<PeruriClient>>()
@@ -102,41 +100,7 @@ export function createPeruriService(options: PeruriServiceOptions) {
     async defaultEmail(name: string): Promise<string | undefined> {
       return name === SANDBOX_ENVIRONMENT ? undefined : (await environment(name)).email
     },
-
-    /**
-     * Send Document → Get OTP → (the caller's OTP) → Signing → Check Document Status → Download.
-     * The OTP comes from `otp`, which may prompt, run a command or wait for the inbox.
-     */
-    async signSingle(input: {
-      env: string
-      email: string
-      fileName: string
-      document: Buffer
-      placements: PeruriPlacement[]
-      otp: (request: { orderId: string; phone?: string }) => Promise<string>
-      onStep?: (step: 'sent' | 'otp-requested' | 'signed' | 'downloaded', orderId: string) => void
-    }): Promise<{ orderId: string; signed: Buffer; status: string }> {
-      const peruri = await client(input.env)
-      const { orderId } = await peruri.sendDocument({ email: input.email, fileName: input.fileName, document: input.document, signer: input.placements.map(signerFromPlacement) })
-      input.onStep?.('sent', orderId)
-      const { token, phone } = await peruri.getOtp(orderId)
-      input.onStep?.('otp-requested', orderId)
-      const otpCode = await input.otp({ orderId, ...(phone ? { phone } : {}) })
-      await peruri.signing({ orderId, otpCode, token })
-      input.onStep?.('signed', orderId)
-      const status = await peruri.checkDocumentStatus(orderId)
-      const signed = await peruri.downloadDocument(orderId)
-      input.onStep?.('downloaded', orderId)
-      await options.audit.append({
-        action: 'peruri.document-signed',
-        subject: input.fileName,
-        details: { environment: input.env, signer: input.email, orderId, sha256Before: sha256(input.document), sha256After: sha256(signed) },
-      })
-      return { orderId, signed, status: status.status ?? status.resultDesc }
-    },
   }
 }
 
 export type PeruriService = ReturnType<typeof createPeruriService>
-
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')

@@ -30,10 +30,7 @@ interface SentOrder {
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
 
-const peruriSigners = (boxes: SignatureBox[]): PeruriSigner[] =>
-  boxes.map((box) =>
-    signerFromPlacement({ page: box.pageNumber, rect: box.rect, visible: box.visible, certificationLevel: box.certificationLevel, ...(box.reason ? { reason: box.reason } : {}), ...(box.location ? { location: box.location } : {}) }),
-  )
+const peruriSigners = (boxes: SignatureBox[]): PeruriSigner[] => boxes.map((box) => signerFromPlacement({ ...box, page: box.pageNumber }))
 
 /**
  * The app's Peruri document flow, one IPC call per step: send → get OTP → sign (with the code the

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { CertificationLevel, PdfRect } from '../../../shared/pdf-types'
+import type { SignatureBoxPlacement } from '../../pdf/sign'
 
 /**
  * Peruri's digital-signature web service, as seed 003 specifies it: every operation, its default
@@ -51,20 +51,11 @@ export const PERURI_READ_OPERATIONS: ReadonlySet<PeruriOperation> = new Set(['ge
 
 export const PERURI_SUCCESS = '0'
 
-export interface PeruriPlacement {
-  page: number
-  rect: PdfRect
-  visible: boolean
-  reason?: string
-  location?: string
-  certificationLevel: CertificationLevel
-}
-
 /**
  * Seed 003 gives coordinates as strings of up to three characters ("454"): whole PDF points.
  * Rounding moves an edge by at most half a point.
  */
-export function signerFromPlacement(placement: PeruriPlacement): PeruriSigner {
+export function signerFromPlacement(placement: SignatureBoxPlacement): PeruriSigner {
   const [llx, lly, urx, ury] = placement.rect.map((value) => String(Math.round(value)))
   return {
     isVisualSign: placement.visible ? 'YES' : 'NO',
@@ -95,7 +86,7 @@ export const PeruriSignerSchema = z.object({
 })
 export type PeruriSigner = z.infer<typeof PeruriSignerSchema>
 
-export function placementFromSigner(signer: z.infer<typeof PeruriSignerSchema>): PeruriPlacement {
+export function placementFromSigner(signer: z.infer<typeof PeruriSignerSchema>): SignatureBoxPlacement {
   return {
     page: Number(signer.page),
     rect: [Number(signer.lowerLeftX), Number(signer.lowerLeftY), Number(signer.upperRightX), Number(signer.upperRightY)],
