@@ -17,15 +17,24 @@ export function expectTekenError(run: () => unknown, code: ErrorCode, secrets: s
   return error
 }
 
+/**
+ * For `expectTekenError`, which takes a function that throws: waits for `promise` and returns a
+ * function that throws what it rejected with (or says that it resolved instead).
+ */
+export async function rejectionOf(promise: Promise<unknown>): Promise<() => never> {
+  const outcome = await promise.then(
+    () => undefined,
+    (error: unknown) => ({ error }),
+  )
+  return () => {
+    if (!outcome) throw new Error('expected a rejection, but the promise resolved')
+    throw outcome.error
+  }
+}
+
 /** Awaits `promise`, which must reject with a TekenError of `code` whose message matches `message`. */
 export async function expectRejectedTekenError(promise: Promise<unknown>, code: ErrorCode, message?: RegExp): Promise<TekenError> {
-  const thrown = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  )
-  expect(thrown).toBeInstanceOf(TekenError)
-  const error = thrown as TekenError
-  expect(error.code).toBe(code)
+  const error = expectTekenError(await rejectionOf(promise), code)
   if (message) expect(error.message).toMatch(message)
   return error
 }

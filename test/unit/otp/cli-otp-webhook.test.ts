@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createKeytarSecretStore } from '../../../src/main/ports/keytar-secret-store'
 import { sendSimasOtp } from '../../../src/main/sandbox/simas/simas-sandbox'
 import { VAULT_KEY_ACCOUNT } from '../../../src/main/vault/vault'
-import { createCli } from '../../support/cli'
-import { startCli } from '../simas/support'
+import { createCli, startCli } from '../../support/cli'
 
 // `npm run cli -- otp-webhook serve --port N`, the acceptance form of issue 7, called as SIMAS-ID calls it.
 describe('CLI: otp-webhook serve', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createOtpInbox, OTP_INBOX_LIMITS, sameIdentifier, type OtpDelivery } from '../../../src/main/otp/otp-inbox'
-import { expectTekenError } from '../../support/teken-error'
-import { rejectionOf } from '../simas/support'
+import { expectTekenError, rejectionOf } from '../../support/teken-error'
 
 const code = (identifier: string, otp: string): OtpDelivery => ({ identifier, otp, channel: 'whatsapp', source: 'test' })
 

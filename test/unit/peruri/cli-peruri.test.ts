@@ -1,43 +1,29 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SANDBOX_DEMO_SIGNERS } from '../../../src/main/sandbox/peruri/sandbox-state'
-import { createCli } from '../../support/cli'
+import { createCli, startCli, type RunningCli } from '../../support/cli'
 import { CORPUS_DIR, pdfsig } from '../pdf/verify/reference-tools'
 
 const budi = SANDBOX_DEMO_SIGNERS[0].email
 const legal = join(CORPUS_DIR, 'pdfjs-legal-size.pdf')
 
-/** `npm run cli -- sandbox start` as its own process; resolves with its gateway URL. */
-async function startSandboxProcess(args: string[]): Promise<{ child: ChildProcess; gatewayUrl: string }> {
-  const child = spawn('npm', ['run', '-s', 'cli', '--', 'sandbox', 'start', ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
-  const gatewayUrl = await new Promise<string>((resolve, reject) => {
-    let output = ''
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString()
-      const url = /Peruri sandbox: (\S+)/.exec(output)?.[1]
-      if (url) resolve(url)
-    })
-    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)))
-  })
-  return { child, gatewayUrl }
-}
-
 describe('CLI: Peruri environments, JWT, session and signing', () => {
   let dir: string
-  let sandbox: { child: ChildProcess; gatewayUrl: string }
+  let sandbox: RunningCli
+  let gatewayUrl: string
   const cli = createCli(() => join(dir, 'data'))
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'teken-cli-peruri-'))
     await writeFile(join(dir, 'api-key.txt'), 'partner-key-123\n')
     await writeFile(join(dir, 'hashing-key.txt'), 'p3rur1\n')
-    sandbox = await startSandboxProcess(['--port', '0', '--state', join(dir, 'sandbox'), '--api-key-file', join(dir, 'api-key.txt'), '--system-id', 'PARTNER'])
+    sandbox = startCli({ dataDir: join(dir, 'data'), keychainService: cli.keychainService }, 'sandbox', 'start', '--port', '0', '--state', join(dir, 'sandbox'), '--api-key-file', join(dir, 'api-key.txt'), '--system-id', 'PARTNER')
+    gatewayUrl = (await sandbox.waitFor(/Peruri sandbox: (\S+)/))[1]!
   }, 60_000)
   afterAll(async () => {
-    if (sandbox?.child.pid) process.kill(-sandbox.child.pid, 'SIGTERM')
+    await sandbox?.stop()
     await rm(dir, { recursive: true, force: true })
   })
 
@@ -47,7 +33,7 @@ describe('CLI: Peruri environments, JWT, session and signing', () => {
   })
 
   it('defines an environment with its API key in the vault, gets a JWT, and signs with an OTP command', async () => {
-    const set = cli.run('env', 'set', '--provider', 'peruri', '--name', 'local', '--base-url', sandbox.gatewayUrl, '--api-key-file', join(dir, 'api-key.txt'), '--system-id', 'PARTNER', '--email', budi)
+    const set = cli.run('env', 'set', '--provider', 'peruri', '--name', 'local', '--base-url', gatewayUrl, '--api-key-file', join(dir, 'api-key.txt'), '--system-id', 'PARTNER', '--email', budi)
     expect(set.stderr).toBe('')
     expect(set.stdout).toContain('environment local')
     expect(cli.run('keys', 'list').stdout).toContain('Peruri API key (local)\tapi-key')
@@ -84,7 +70,7 @@ describe('CLI: Peruri environments, JWT, session and signing', () => {
 
   it('names the gateway refusal when the API key is wrong', async () => {
     await writeFile(join(dir, 'wrong-key.txt'), 'wrong\n')
-    cli.run('env', 'set', '--provider', 'peruri', '--name', 'wrong', '--base-url', sandbox.gatewayUrl, '--api-key-file', join(dir, 'wrong-key.txt'), '--system-id', 'PARTNER')
+    cli.run('env', 'set', '--provider', 'peruri', '--name', 'wrong', '--base-url', gatewayUrl, '--api-key-file', join(dir, 'wrong-key.txt'), '--system-id', 'PARTNER')
     const jwt = cli.run('peruri', 'jwt', '--env', 'wrong')
     expect(jwt.status).toBe(1)
     expect(jwt.stderr).toContain("teken: Peruri's gateway refused getJsonWebToken (HTTP 401)")

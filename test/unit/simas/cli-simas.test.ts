@@ -7,8 +7,7 @@ import { createKeytarSecretStore } from '../../../src/main/ports/keytar-secret-s
 import { createSimasKycClient } from '../../../src/main/providers/simas/kyc-client'
 import { startSimasSandbox, type SimasSandbox } from '../../../src/main/sandbox/simas/simas-sandbox'
 import { VAULT_KEY_ACCOUNT } from '../../../src/main/vault/vault'
-import { createCli } from '../../support/cli'
-import { startCli } from './support'
+import { createCli, startCli } from '../../support/cli'
 
 // The acceptance forms of issue 7 for SIMAS-ID, run as a user runs them, against an in-process sandbox.
 describe('CLI: simas', () => {

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createFetchHttpClient, type HttpRequest } from '../../../src/main/ports/http-client'
 import { createSimasKycClient, peruriPrefillFromKyc, type CommonKycData } from '../../../src/main/providers/simas/kyc-client'
 import { startSimasSandbox, type SimasSandbox } from '../../../src/main/sandbox/simas/simas-sandbox'
-import { expectTekenError } from '../../support/teken-error'
-import { rejectionOf } from './support'
+import { expectTekenError, rejectionOf } from '../../support/teken-error'
 
 const john: CommonKycData = { phoneNumber: '6285610573956', fullName: 'John Doe', nik: '3171012345678901', dateOfBirth: '1990-01-31', email: 'john.doe@example.com' }
 

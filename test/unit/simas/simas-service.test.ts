@@ -8,8 +8,7 @@ import { createProfileStore } from '../../../src/main/profiles/profile-store'
 import { createSimasService } from '../../../src/main/providers/simas/simas-service'
 import { startSimasSandbox, type SimasSandbox } from '../../../src/main/sandbox/simas/simas-sandbox'
 import type { Vault } from '../../../src/main/vault/vault'
-import { expectTekenError } from '../../support/teken-error'
-import { rejectionOf } from './support'
+import { expectTekenError, rejectionOf } from '../../support/teken-error'
 
 describe('SIMAS-ID service: profiles and validation per profile', () => {
   let dataDir: string

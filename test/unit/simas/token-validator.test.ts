@@ -5,8 +5,7 @@ import { createFetchHttpClient } from '../../../src/main/ports/http-client'
 import { SimasProfileSchema, type SimasProfile } from '../../../src/main/providers/simas/profile'
 import { createSimasTokenValidator, fetchSimasUserinfo, TOKEN_CHECKS, type TokenCheckName, type TokenReport } from '../../../src/main/providers/simas/token-validator'
 import { startSimasSandbox, type SimasSandbox } from '../../../src/main/sandbox/simas/simas-sandbox'
-import { expectTekenError } from '../../support/teken-error'
-import { rejectionOf } from './support'
+import { expectTekenError, rejectionOf } from '../../support/teken-error'
 
 const check = (report: TokenReport, name: TokenCheckName) => report.checks.find((candidate) => candidate.name === name)!
 const failedChecks = (report: TokenReport) => report.checks.filter((candidate) => !candidate.passed).map((candidate) => candidate.name)
