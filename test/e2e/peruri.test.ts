@@ -90,7 +90,7 @@ describe('Peruri in Chromium, on the embedded sandbox', () => {
 
     // The signed copy opens in the viewer, and the local report agrees.
     await panel.getByRole('button', { name: 'Tampilkan dokumen bertanda tangan' }).click()
-    await page.getByText('pdfjs-tracemonkey-14pages-annotations-signed.pdf', { exact: false }).waitFor()
+    await page.getByTestId('pdf-drop').getByText('pdfjs-tracemonkey-14pages-annotations-signed.pdf', { exact: false }).waitFor()
     await page.getByRole('button', { name: 'Periksa tanda tangan' }).click()
     await page.getByTestId('verification-report').getByText('Semua 1 tanda tangan utuh.').waitFor()
 

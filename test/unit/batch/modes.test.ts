@@ -8,7 +8,7 @@ import { systemClock } from '../../../src/main/ports/clock'
 import { parseTemplateText } from '../../../src/shared/placement/template'
 import { makeTestIdentity } from '../pdf/sign/support'
 import { latestOtp, startSandboxFixture, type SandboxFixture } from '../peruri/support'
-import { BUDI, expectSignedByPdfsig, hashFolder, ISSUE_TEMPLATE, makeLetters, runBatch, sha256, signCounts } from './support'
+import { BUDI, expectAllVerified, expectSignedByPdfsig, hashFolder, ISSUE_TEMPLATE, makeLetters, runBatch, sha256, signCounts } from './support'
 
 // Each mode end to end: real PDFs, the real Peruri sandbox over loopback HTTP (or a real PKCS#12
 // identity), a real SQLite journal, and outputs judged by poppler's pdfsig.
@@ -51,7 +51,7 @@ describe('batch modes, end to end', () => {
       },
       settings: { maxFilesPerChunk: 2 },
     })
-    expect(summary.complete).toBe(true)
+    expectAllVerified(summary)
     expect(summary.counts.verified).toBe(5)
     expect(otpRequests).toEqual([expect.objectContaining({ email: BUDI, documents: 5 })])
 
@@ -91,7 +91,7 @@ describe('batch modes, end to end', () => {
       peruri: fixture.client,
       otp: otpFromInbox,
     })
-    expect(summary.complete).toBe(true)
+    expectAllVerified(summary)
     for (const [index, document] of summary.documents.entries()) {
       expect(document.placements).toEqual([expect.objectContaining({ pageNumber: index + 1 })])
       const info = await readPdfInfo(document.outputPath)
@@ -115,7 +115,7 @@ describe('batch modes, end to end', () => {
       peruri: fixture.client,
       settings: { groupSize: 2 },
     })
-    expect(summary.complete).toBe(true)
+    expectAllVerified(summary)
     const counts = await signCounts(fixture.sandbox.server.url)
     for (const document of summary.documents) {
       expectSignedByPdfsig(document.outputPath, 2, 'Budi Santoso')
@@ -142,7 +142,7 @@ describe('batch modes, end to end', () => {
         return otpFromInbox(request)
       },
     })
-    expect(summary.complete).toBe(true)
+    expectAllVerified(summary)
     expect(otpRequests.map((request) => request.orderId).sort()).toEqual(summary.documents.map((document) => document.orderId).sort())
     for (const document of summary.documents) expectSignedByPdfsig(document.outputPath, 1, 'Budi Santoso')
     journal.close()
@@ -163,7 +163,7 @@ describe('batch modes, end to end', () => {
       clock: systemClock,
       localIdentity: async () => identity,
     })
-    expect(summary.complete).toBe(true)
+    expectAllVerified(summary)
     for (const document of summary.documents) expectSignedByPdfsig(document.outputPath, 1, 'Dewi Lestari')
     expect(journal.verifyAudit()).toMatchObject({ ok: true })
     journal.close()

@@ -7,7 +7,7 @@ import { openJournal, type BatchSettings } from '../../../src/main/batch/journal
 import { signerFromPlacement } from '../../../src/main/providers/peruri/protocol'
 import { parseTemplate } from '../../../src/shared/placement/template'
 import { latestOtp, startSandboxFixture, type SandboxFixture } from '../peruri/support'
-import { BUDI, expectSignedByPdfsig, ISSUE_TEMPLATE, makeLetters, signCounts } from './support'
+import { BUDI, expectAllVerified, expectSignedByPdfsig, ISSUE_TEMPLATE, makeLetters, signCounts } from './support'
 
 // What a run interrupted at the worst moments leaves in the journal, and how the next run settles it.
 describe('batch resume and run control', () => {
@@ -70,7 +70,7 @@ describe('batch resume and run control', () => {
 
     otpRequests.length = 0
     const summary = await startBatchRun(journal, batch.id, ports()).done
-    expect(summary.complete).toBe(true)
+    expectAllVerified(summary)
     expect(otpRequests).toEqual([expect.objectContaining({ documents: 1 })])
     for (const orderId of orderIds) expect(fixture.sandbox.order(orderId)).toMatchObject({ status: 'SIGNED', signCount: 1 })
     for (const document of summary.documents) expectSignedByPdfsig(document.outputPath, 1, 'Budi Santoso')

@@ -96,3 +96,9 @@ export async function runBatch(input: {
   }).done
   return { journal, summary }
 }
+
+/** Every document of the run ended verified; otherwise the failure names each document that did not, and why. */
+export function expectAllVerified(summary: BatchSummary): void {
+  expect(summary.documents.filter((document) => document.state !== 'verified').map((document) => `${document.fileName}: ${document.state} (${document.failure ?? 'no reason recorded'})`)).toEqual([])
+  expect(summary.complete).toBe(true)
+}
