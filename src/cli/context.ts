@@ -10,7 +10,7 @@ export interface CliContext {
   core(): TekenCore
   /** Standard output: data for scripts. Diagnostics go to stderr. */
   out(text: string): void
-  /** Stops what the core started (the embedded sandbox). */
+  /** Stops what the core started (the embedded sandboxes, the app's OTP webhook). */
   dispose(): Promise<void>
 }
 
@@ -30,6 +30,9 @@ export function createCliContext(): CliContext {
       return core
     },
     out: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-    dispose: async () => core?.services.sandboxHost.close(),
+    dispose: async () => {
+      await core?.services.sandboxHost.close()
+      await core?.services.otpWebhook.close()
+    },
   }
 }

@@ -67,12 +67,19 @@ export const ERROR_CODES = [
   'TOKEN_INVALID',
   // OTP inbox and webhook (src/main/otp)
   'OTP_NOT_RECEIVED',
+  'OTP_WEBHOOK_PORT_IN_USE',
+  // Partner onboarding checklists (src/main/onboarding)
+  'ONBOARDING_FILE_INVALID',
+  'ONBOARDING_PARTNER_NOT_FOUND',
+  'ONBOARDING_PARTNER_EXISTS',
   // The embedded simulators (src/main/sandbox)
   'SANDBOX_ONLY',
   // Batches (src/main/batch)
   'BATCH_INPUT_EMPTY',
   'BATCH_JOURNAL_INVALID',
   'BATCH_NOT_FOUND',
+  'BATCH_BUSY',
+  'BATCH_ORDER_NOT_SIGNED',
   'INTERNAL',
 ] as const
 

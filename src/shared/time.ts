@@ -29,3 +29,12 @@ function formatter(language: keyof typeof LOCALES, seconds: boolean): Intl.DateT
 export function formatWib(date: Date, language: keyof typeof LOCALES, options: { seconds?: boolean } = {}): string {
   return `${formatter(language, options.seconds ?? false).format(date)} WIB`
 }
+
+/** A duration as people say it: "45 s", "3 min 20 s", "2 h 5 min". */
+export function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000)
+  if (seconds < 60) return `${seconds} s`
+  const minutes = Math.floor(seconds / 60)
+  if (minutes < 60) return `${minutes} min ${seconds % 60} s`
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`
+}

@@ -23,7 +23,7 @@ describe('app shell in Chromium, window.teken bridged to the real main core', ()
 
   it('loads in Indonesian on the Sandbox environment with the clock in WIB', async () => {
     const nav = page.getByRole('navigation', { name: 'Navigasi utama' })
-    for (const label of ['Dokumen', 'Batch', 'Kunci & kredensial', 'Penyedia', 'Audit', 'Pengaturan']) {
+    for (const label of ['Dokumen', 'Batch', 'Kunci & kredensial', 'Penyedia', 'API mitra', 'Audit', 'Pengaturan']) {
       await expect(nav.getByRole('button', { name: new RegExp(`^${label}`) }).count()).resolves.toBe(1)
     }
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Dokumen')
@@ -31,8 +31,8 @@ describe('app shell in Chromium, window.teken bridged to the real main core', ()
     await expect(page.getByTestId('clock').textContent()).resolves.toMatch(/\d{2}\.\d{2} WIB$/)
     await expect(page.getByRole('button', { name: 'Buka PDF…' }).count()).resolves.toBe(1)
     // Screens of later versions say so, and offer nothing that pretends to work.
-    await page.keyboard.press('Alt+2')
-    await page.getByRole('heading', { level: 1, name: 'Batch' }).waitFor()
+    await page.keyboard.press('Alt+6')
+    await page.getByRole('heading', { level: 1, name: 'Audit' }).waitFor()
     await expect(page.getByText('Hadir di versi berikutnya').count()).resolves.toBe(1)
     await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('id')
     expect(consoleProblems).toEqual([])
@@ -53,7 +53,7 @@ describe('app shell in Chromium, window.teken bridged to the real main core', ()
   })
 
   it('switches language from the keyboard, and main persists it', async () => {
-    await page.keyboard.press('Alt+6')
+    await page.keyboard.press('Alt+7')
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Pengaturan')
     // Focus moved to the new screen's heading, for keyboard and screen-reader users.
     await expect(page.evaluate(() => document.activeElement?.tagName)).resolves.toBe('H1')

@@ -23,10 +23,10 @@ export interface BrowserApp {
   close(): Promise<void>
 }
 
-/** The built renderer in Debian's Chromium, `window.teken` bridged to a real main core of its own. */
+/** The built renderer (`TEKEN_BUILD_DIR`/renderer, default out/renderer) in Debian's Chromium, `window.teken` bridged to a real main core of its own. */
 export async function startBrowserApp(): Promise<BrowserApp> {
   const testCore = await createTestCore()
-  const harness = await startWebHarness({ rendererDir: resolve('out/renderer'), router: testCore.core.router, log: { info() {}, warn() {}, error() {} } })
+  const harness = await startWebHarness({ rendererDir: resolve(process.env.TEKEN_BUILD_DIR ?? 'out', 'renderer'), router: testCore.core.router, log: { info() {}, warn() {}, error() {} } })
   const browser = await launchChromium()
   return {
     testCore,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createTekenCore, defaultCoreOptions, type CoreOptions, type TekenCore } from '../../src/main/core/teken-core'
 import type { Logger } from '../../src/main/ports/logger'
+import type { IpcResult } from '../../src/shared/errors'
 
 export interface TestCore {
   core: TekenCore
@@ -33,9 +34,29 @@ export async function createTestCore(runtime: 'web-harness' | 'cli' = 'web-harne
     defaultCoreOptions(runtime, { version: '0.0.0-test', log, openExternal: async (url) => void openedLinks.push(url), ...overrides }, { TEKEN_DATA_DIR: dataDir, TEKEN_KEYCHAIN_SERVICE: keychainService }),
   )
   async function dispose() {
-    // An embedded sandbox started by the test keeps its state in the data folder: stop it first.
+    // Batch runs and an embedded sandbox keep their state in the data folder: stop them first.
+    await core.services.batches.close()
     await core.services.sandboxHost.close()
+    await core.services.otpWebhook.close()
     await rm(dataDir, { recursive: true, force: true })
   }
   return { core, dataDir, keychainService, openedLinks, logLines, dispose }
+}
+
+/**
+ * Requests through a core's router, exactly as the renderer's arrive: `call` answers with the
+ * IpcResult, `value` with the value or throws naming the error. `onAnswer` sees every answer.
+ */
+export function routerCalls(testCore: () => TestCore, onAnswer?: (answer: IpcResult<unknown>) => void) {
+  const call = async <T = unknown>(method: string, request?: unknown): Promise<IpcResult<T>> => {
+    const answer = (await testCore().core.router.dispatch(method, request)) as IpcResult<T>
+    onAnswer?.(answer)
+    return answer
+  }
+  const value = async <T = unknown>(method: string, request?: unknown): Promise<T> => {
+    const result = await call<T>(method, request)
+    if (!result.ok) throw new Error(`${method}: ${result.error.code} ${result.error.message}`)
+    return result.value
+  }
+  return { call, value }
 }

@@ -73,7 +73,7 @@ export function createFakeElectron() {
     app,
     BrowserWindow: FakeBrowserWindow,
     ipcMain: new FakeIpcMain(),
-    shell: { openExternal: vi.fn(async (_url: string) => undefined) },
+    shell: { openExternal: vi.fn(async (_url: string) => undefined), openPath: vi.fn(async (_path: string) => '') },
     clipboard: { writeText: vi.fn(async () => undefined), readText: vi.fn(async () => ''), clear: vi.fn() },
     dialog: { showSaveDialog: vi.fn(async () => ({ canceled: true })), showOpenDialog: vi.fn(async () => ({ canceled: true, filePaths: [] as string[] })), showMessageBox: vi.fn(async () => ({ response: 0 })) },
     Menu: { buildFromTemplate: vi.fn((template: unknown) => ({ template })), setApplicationMenu: vi.fn() },

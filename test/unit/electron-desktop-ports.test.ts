@@ -47,4 +47,11 @@ describe('Electron desktop ports', () => {
     ports.clipboard.clear()
     expect(electron.fake.clipboard.clear).toHaveBeenCalled()
   })
+
+  it('opens a file or folder with the system, and says so when the system cannot', async () => {
+    await electronDesktopPorts().pathOpener.open(dir)
+    expect(electron.fake.shell.openPath).toHaveBeenCalledWith(dir)
+    electron.fake.shell.openPath.mockResolvedValueOnce('No application is associated with the specified file')
+    await expect(electronDesktopPorts().pathOpener.open(join(dir, 'x.report.pdf'))).rejects.toMatchObject({ code: 'FILE_NOT_READABLE', message: expect.stringContaining('No application is associated') })
+  })
 })

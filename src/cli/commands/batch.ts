@@ -2,9 +2,12 @@ import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander'
 import { createBatch, startBatchRun, type BatchEvent } from '../../main/batch/batch-runner'
+import { signingIdentity } from '../../main/documents/signing-identity'
 import { currentOsUser } from '../../main/platform/os-user'
 import { BATCH_MODES, openJournal, type BatchMode, type DocumentRecord, type Journal } from '../../main/batch/journal'
-import { countStates, formatDuration, problemDocuments } from '../../main/batch/report'
+import { countStates, problemDocuments } from '../../main/batch/report'
+import { resolveReview } from '../../main/batch/review'
+import { formatDuration } from '../../shared/time'
 import { writeFileAtomic } from '../../main/platform/atomic-file'
 import { systemClock } from '../../main/ports/clock'
 import { SANDBOX_ENVIRONMENT } from '../../main/providers/peruri/environments'
@@ -104,6 +107,25 @@ export function registerBatchCommands(program: Command, context: CliContext): vo
       })
     })
 
+  batch
+    .command('resolve')
+    .description("settle a needs-review document of the journal's latest batch once you have looked at Peruri; batch resume then carries on")
+    .requiredOption('--journal <path>', 'the batch journal')
+    .requiredOption('--file <name>', 'the input file name, as batch status prints it')
+    .option('--send-again', 'Peruri has no order for it: send it again')
+    .option('--signed-order <id>', 'the signed order found at Peruri: download and verify that one')
+    .action(async (options: { journal: string; file: string; sendAgain?: boolean; signedOrder?: string }) => {
+      if (Boolean(options.sendAgain) === Boolean(options.signedOrder)) throw new TekenError('INVALID_REQUEST', 'Say what became of it: --send-again, or --signed-order ID.')
+      await withJournal(options.journal, async (journal) => {
+        const latest = journal.latestBatch()
+        const document = journal.documents(latest.id).find((candidate) => candidate.fileName === options.file)
+        if (!document) throw new TekenError('BATCH_NOT_FOUND', `Batch ${latest.id} has no document named ${options.file}.`)
+        const resolution = options.signedOrder ? { kind: 'signed-order' as const, orderId: options.signedOrder } : { kind: 'send-again' as const }
+        await resolveReview(journal, latest, document.id, resolution, (env) => context.core().services.peruri.client(env))
+        context.out(statusLine(journal.documents(latest.id).find((candidate) => candidate.id === document.id)!))
+      })
+    })
+
   const audit = program.command('audit').description("a batch journal's audit trail: append-only and hash-chained")
   audit
     .command('verify')
@@ -140,11 +162,7 @@ async function runAndReport(context: CliContext, journal: Journal, batchId: stri
   const run = startBatchRun(journal, batchId, {
     clock: systemClock,
     peruriClient: (env) => services.peruri.client(env),
-    async localIdentity(name) {
-      const { item, key, certificates } = await services.vault.privateKey(name)
-      if (!certificates.length) throw new TekenError('PDF_IDENTITY_WITHOUT_CERTIFICATE', `"${item.name}" is a bare key; signing a PDF needs a PKCS#12 identity with its certificate.`)
-      return { privateKey: key, certificates, name: item.name }
-    },
+    localIdentity: (name) => signingIdentity(services.vault, name),
     otp: (request) => otp({ orderId: request.orderId, email: request.email, ...(request.phone ? { phone: request.phone } : {}) }),
     onEvent: printer,
     language: (await services.settings.get()).language,

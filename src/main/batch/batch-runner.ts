@@ -32,6 +32,8 @@ export interface BatchOtpRequest {
   email: string
   phone?: string
   documents: number
+  /** Just before Peruri was asked to send it: a code that arrived since then is this one. */
+  requestedAt: Date
 }
 
 export type BatchEvent =
@@ -408,13 +410,14 @@ export function startBatchRun(journal: Journal, batchId: string, ports: BatchPor
 
     /** Gets the OTP for a group and signs with it; a wrong code is asked for again. */
     async function withOtp(group: DocumentRecord[], request: () => Promise<{ otpFor: string; token: string; phone?: string }>, sign: (grant: { otpFor: string; token: string }, code: string) => Promise<Set<string>>): Promise<Set<string>> {
+      const requestedAt = ports.clock.now()
       const grant = await call(request)
       move(group, { state: 'otp-requested' })
       emit({ type: 'step', message: `OTP requested for ${group.length} document(s)${grant.phone ? `, sent to ${grant.phone}` : ''}` })
       for (let attempt = 1; ; attempt += 1) {
         let code: string
         try {
-          code = await ports.otp({ orderId: grant.otpFor, email, documents: group.length, ...(grant.phone ? { phone: grant.phone } : {}) })
+          code = await ports.otp({ orderId: grant.otpFor, email, documents: group.length, requestedAt, ...(grant.phone ? { phone: grant.phone } : {}) })
         } catch (error) {
           throw new OtpNotGiven(reasonOf(error))
         }

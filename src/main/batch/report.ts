@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { PDFDocument, StandardFonts, type PDFFont } from 'pdf-lib'
-import { formatWib } from '../../shared/time'
+import { formatDuration, formatWib } from '../../shared/time'
 import { writeFileAtomic } from '../platform/atomic-file'
 import { toCsv } from './csv'
 import { DOCUMENT_STATES, type BatchRecord, type DocumentRecord, type DocumentState } from './journal'
@@ -38,9 +38,12 @@ export interface BatchReportPaths {
   pdf: string
 }
 
+/** Where a batch's report goes: `batch-<id>.csv` and `batch-<id>.pdf` in its output folder. */
+export const batchReportPaths = (batch: Pick<BatchRecord, 'id' | 'outputDir'>): BatchReportPaths => ({ csv: join(batch.outputDir, `batch-${batch.id}.csv`), pdf: join(batch.outputDir, `batch-${batch.id}.pdf`) })
+
 /** The batch report in the output folder: `batch-<id>.csv` (one row per document) and a one-page `batch-<id>.pdf` summary. */
 export async function writeBatchReport(batch: BatchRecord, documents: readonly DocumentRecord[], finishedAt: Date): Promise<BatchReportPaths> {
-  const paths = { csv: join(batch.outputDir, `batch-${batch.id}.csv`), pdf: join(batch.outputDir, `batch-${batch.id}.pdf`) }
+  const paths = batchReportPaths(batch)
   await writeFileAtomic(paths.csv, documentsCsv(documents))
   await writeFileAtomic(paths.pdf, await summaryPdf(batch, documents, finishedAt))
   return paths
@@ -108,10 +111,3 @@ function fitText(text: string, font: PDFFont, size: number, width: number): stri
   return `${text.slice(0, end)}...`
 }
 
-export function formatDuration(ms: number): string {
-  const seconds = Math.round(ms / 1000)
-  if (seconds < 60) return `${seconds} s`
-  const minutes = Math.floor(seconds / 60)
-  if (minutes < 60) return `${minutes} min ${seconds % 60} s`
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`
-}

@@ -2,8 +2,10 @@ import { join } from 'node:path'
 import type { AppInfo } from '../../shared/contract'
 import { createAppInfoService } from '../app-info/app-info-service'
 import { createAuditLog } from '../audit/audit-log'
+import { createBatchService } from '../batch/batch-service'
 import { createCredentialSessions } from '../credentials/credential-sessions'
 import { createDocumentSigning } from '../documents/document-signing'
+import { signingIdentity } from '../documents/signing-identity'
 import { createOpenDocuments } from '../documents/open-documents'
 import { parseTemplateText } from '../../shared/placement/template'
 import { TekenError } from '../../shared/errors'
@@ -29,8 +31,14 @@ import { CAMERA_GRANT_MS, createCameraGrant } from '../security/permissions'
 import { createSandboxHost } from '../sandbox/sandbox-host'
 import { SANDBOX_DEMO_SIGNERS } from '../sandbox/peruri/sandbox-state'
 import { createOtpInbox } from '../otp/otp-inbox'
+import { createAppOtpWebhook } from '../otp/app-otp-webhook'
+import { createOvoOnboarding } from '../onboarding/ovo-onboarding'
 import { createSimasService } from '../providers/simas/simas-service'
 import { createVault } from '../vault/vault'
+import { batchHandlers } from './batch-handlers'
+import { createPartnerHandlers } from './partner-handlers'
+import { onboardingHandlers } from './onboarding-handlers'
+import { otpHandlers } from './otp-handlers'
 import { createRouter, type Handlers, type Router } from './router'
 
 export interface CoreOptions {
@@ -57,7 +65,10 @@ export function createTekenCore(options: CoreOptions) {
   const documents = createOpenDocuments()
   const settings = createSettingsService(options)
   const profiles = createProfileStore(options)
-  const sandboxHost = createSandboxHost({ dataDir: options.dataDir, clock: options.clock, vault })
+  const otpInbox = createOtpInbox({ clock: options.clock })
+  /** The app's OTP webhook; while it runs, the embedded Peruri sandbox sends its OTPs there too. */
+  const otpWebhook = createAppOtpWebhook({ inbox: otpInbox, vault, dataDir: options.dataDir })
+  const sandboxHost = createSandboxHost({ dataDir: options.dataDir, clock: options.clock, vault, otpWebhook: () => otpWebhook.target() })
   const documentSigning = createDocumentSigning({ documents, vault, fileSaver: options.desktop.fileSaver, audit, clock: options.clock, language: async () => (await settings.get()).language })
   const peruri = createPeruriService({ vault, profiles, http: options.http, clock: options.clock, sandboxHost, audit })
   const services = {
@@ -76,10 +87,21 @@ export function createTekenCore(options: CoreOptions) {
     peruri,
     /** The single-document Peruri flow, step by step; the app and `peruri sign` both go through it. */
     peruriSessions: createPeruriSessions({ client: (env) => peruri.client(env), documents, verify: (docId) => documentSigning.verify(docId), audit }),
-    otpInbox: createOtpInbox({ clock: options.clock }),
+    otpInbox,
+    otpWebhook,
+    ovoOnboarding: createOvoOnboarding({ dataDir: options.dataDir, clock: options.clock, vault }),
     simas: createSimasService({ profiles, vault, http: options.http, clock: options.clock }),
     /** The e-KYC screen arms it just before recording; the Electron permission handler asks it. */
     camera: createCameraGrant(options.clock),
+    /** Bulk batches run in this process, each with its journal in the data folder's `batches/`. */
+    batches: createBatchService({
+      dataDir: options.dataDir,
+      clock: options.clock,
+      osUser: currentOsUser(),
+      peruriClient: (env) => peruri.client(env),
+      localIdentity: (ref) => signingIdentity(vault, ref),
+      language: async () => (await settings.get()).language,
+    }),
   }
   const saved = (path: string | null) => (path ? { saved: true, path } : { saved: false })
   const done = async (step: Promise<void>) => {
@@ -180,6 +202,10 @@ export function createTekenCore(options: CoreOptions) {
       const newestFirst = sandbox.otps(email).slice(-5).reverse()
       return { messages: newestFirst.map(({ otp, email: to, phone, orderIds, issuedAt, expiresAt }) => ({ otp, email: to, phone, orderIds, issuedAt, expiresAt })) }
     },
+    ...batchHandlers(services.batches, options.desktop.pathOpener),
+    ...createPartnerHandlers({ ...services, http: options.http, clock: options.clock }),
+    ...otpHandlers(services),
+    ...onboardingHandlers(services),
   }
 
   const router: Router = createRouter(handlers, options.log)

@@ -11,6 +11,7 @@ import type { Clock } from '../ports/clock'
 import type { FileSaver } from '../ports/desktop'
 import type { Vault } from '../vault/vault'
 import type { OpenDocuments } from './open-documents'
+import { signingIdentity } from './signing-identity'
 
 function signatureView(report: SignatureReport): SignatureView {
   return {
@@ -69,8 +70,7 @@ export function createDocumentSigning(options: { documents: OpenDocuments; vault
     sign(request: { docId: string; identityRef: string; boxes: SignatureBox[]; speciment?: Uint8Array; timestampUrl?: string }): Promise<{ saved: boolean; path?: string; verification: VerificationView }> {
       const { fileName, bytes } = options.documents.get(request.docId)
       return withWorkFolder(async (folder) => {
-        const { item, key, certificates } = await options.vault.privateKey(request.identityRef)
-        if (!certificates.length) throw new TekenError('PDF_IDENTITY_WITHOUT_CERTIFICATE', `"${item.name}" is a bare key; signing a PDF needs a PKCS#12 identity with its certificate.`)
+        const identity = await signingIdentity(options.vault, request.identityRef)
         const language = await options.language()
         const timestampAuthority = request.timestampUrl ? httpTimestampAuthority(request.timestampUrl) : undefined
         let current = join(folder, 'input.pdf')
@@ -80,7 +80,7 @@ export function createDocumentSigning(options: { documents: OpenDocuments; vault
           await signPdf({
             inputPath: current,
             outputPath: next,
-            identity: { privateKey: key, certificates, name: item.name },
+            identity,
             placement: {
               page: box.pageNumber,
               rect: box.rect,
@@ -104,7 +104,7 @@ export function createDocumentSigning(options: { documents: OpenDocuments; vault
         await options.audit.append({
           action: 'pdf.signed',
           subject: fileName,
-          details: { identity: item.name, signatures: String(request.boxes.length), sha256Before: sha256(bytes), sha256After: sha256(signed), ...(path ? { savedAs: path } : { saved: 'no (cancelled)' }) },
+          details: { identity: identity.name, signatures: String(request.boxes.length), sha256Before: sha256(bytes), sha256After: sha256(signed), ...(path ? { savedAs: path } : { saved: 'no (cancelled)' }) },
         })
         return { saved: path !== null, ...(path ? { path } : {}), verification }
       })

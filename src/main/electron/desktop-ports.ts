@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
-import { BrowserWindow, clipboard, dialog } from 'electron'
+import { BrowserWindow, clipboard, dialog, shell } from 'electron'
+import { TekenError } from '../../shared/errors'
 import { writeFileAtomic } from '../platform/atomic-file'
 import type { DesktopPorts } from '../ports/desktop'
 
-/** The desktop ports backed by Electron: native save dialog, OS clipboard, native message box. */
+/** The desktop ports backed by Electron: native save dialog, OS clipboard, native message box, the OS's file opener. */
 export function electronDesktopPorts(): DesktopPorts {
   const parent = () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0]
   return {
@@ -39,6 +40,13 @@ export function electronDesktopPorts(): DesktopPorts {
         const options = { type: 'info' as const, title, message: title, detail: secret, buttons: ['OK'] }
         if (window) await dialog.showMessageBox(window, options)
         else await dialog.showMessageBox(options)
+      },
+    },
+    pathOpener: {
+      async open(path) {
+        // openPath answers with an error text instead of throwing.
+        const problem = await shell.openPath(path)
+        if (problem) throw new TekenError('FILE_NOT_READABLE', `The system could not open ${path}: ${problem}`, { path })
       },
     },
   }

@@ -24,11 +24,17 @@ export interface SecretPresenter {
   show(title: string, secret: string): Promise<void>
 }
 
+/** Opens a file or folder main chose (a batch's report or output folder) with the OS's own app. */
+export interface PathOpener {
+  open(path: string): Promise<void>
+}
+
 export interface DesktopPorts {
   fileSaver: FileSaver
   filePicker: FilePicker
   clipboard: Clipboard
   secretPresenter: SecretPresenter
+  pathOpener: PathOpener
 }
 
 const desktopOnly = (what: string) => new TekenError('DESKTOP_ONLY', `${what} needs the desktop app's native windows; the browser harness and the CLI cannot do it.`)
@@ -52,6 +58,11 @@ export function headlessDesktopPorts(saveInto: (name: string, bytes: Uint8Array)
     secretPresenter: {
       show: async () => {
         throw desktopOnly('Revealing a secret')
+      },
+    },
+    pathOpener: {
+      open: async () => {
+        throw desktopOnly('Opening a file or folder in the system')
       },
     },
   }

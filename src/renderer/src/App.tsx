@@ -1,7 +1,9 @@
 import { useEffect, useRef } from 'react'
+import { BatchesScreen } from './features/batches/BatchesScreen'
 import { ComingLaterScreen } from './features/coming-later/ComingLaterScreen'
 import { DocumentsScreen } from './features/documents/DocumentsScreen'
 import { Sidebar, screenLabel } from './features/navigation/Sidebar'
+import { PartnersScreen } from './features/partners/PartnersScreen'
 import { PeruriSignersScreen } from './features/peruri/PeruriSignersScreen'
 import type { Screen } from './features/navigation/store'
 import { SettingsScreen } from './features/settings/SettingsScreen'
@@ -13,14 +15,15 @@ import { useT } from './i18n/useT'
 import { useNavigation, useSettings, useSystem } from './stores'
 
 const COMING_LATER: Partial<Record<Screen, MessageKey>> = {
-  batches: 'later.batches',
   audit: 'later.audit',
 }
 
 const SCREEN_COMPONENTS: Partial<Record<Screen, () => React.JSX.Element>> = {
   documents: DocumentsScreen,
+  batches: BatchesScreen,
   keys: KeysScreen,
   providers: PeruriSignersScreen,
+  partners: PartnersScreen,
   settings: SettingsScreen,
 }
 

@@ -1,6 +1,11 @@
+import { createBatchesStore } from './features/batches/store'
 import { createCredentialsStore } from './features/credentials/store'
 import { createDocumentsStore } from './features/documents/store'
 import { createNavigationStore } from './features/navigation/store'
+import { createOtpWebhookStore } from './features/otp/store'
+import { createOvoOnboardingStore } from './features/partners/ovo-onboarding-store'
+import { createTokenInspectorStore } from './features/partners/token-store'
+import { createWorkbenchStore } from './features/partners/workbench-store'
 import { createPeruriStore } from './features/peruri/store'
 import { createPlacementStore } from './features/placement/store'
 import { createSettingsStore } from './features/settings/store'
@@ -27,3 +32,8 @@ export const useCredentials = createCredentialsStore(window.teken, reportError, 
 export const useDocuments = createDocumentsStore(window.teken, reportError)
 export const usePlacement = createPlacementStore()
 export const usePeruri = createPeruriStore(window.teken, reportError)
+export const useOvoOnboarding = createOvoOnboardingStore(window.teken, reportError)
+export const useOtpWebhook = createOtpWebhookStore(window.teken, reportError)
+export const useWorkbench = createWorkbenchStore(window.teken, reportError)
+export const useTokenInspector = createTokenInspectorStore(window.teken, reportError)
+export const useBatches = createBatchesStore(window.teken, reportError)

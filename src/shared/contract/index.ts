@@ -1,7 +1,11 @@
 import type { z } from 'zod'
 import { appChannels } from './app'
+import { batchChannels } from './batches'
 import { credentialChannels } from './credentials'
 import { documentChannels } from './documents'
+import { onboardingChannels } from './onboarding'
+import { otpChannels } from './otp'
+import { partnerChannels } from './partners'
 import { peruriChannels } from './peruri'
 import { settingsChannels } from './settings'
 import { vaultChannels } from './vault'
@@ -23,6 +27,10 @@ export const ipcContract = {
   ...credentialChannels,
   ...documentChannels,
   ...peruriChannels,
+  ...batchChannels,
+  ...onboardingChannels,
+  ...otpChannels,
+  ...partnerChannels,
 } as const satisfies Record<string, ChannelSpec>
 
 export type IpcContract = typeof ipcContract
@@ -37,8 +45,12 @@ export const channelName = (method: MethodName): `teken:${MethodName}` => `teken
 export const isMethodName = (value: string): value is MethodName => Object.hasOwn(ipcContract, value)
 
 export * from './app'
+export * from './batches'
 export * from './credentials'
 export * from './documents'
+export * from './onboarding'
+export * from './otp'
+export * from './partners'
 export * from './peruri'
 export * from './settings'
 export * from './vault'

@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createBatch } from '../../../src/main/batch/batch-runner'
+import { openJournal } from '../../../src/main/batch/journal'
+import { systemClock } from '../../../src/main/ports/clock'
 import { createKeytarSecretStore } from '../../../src/main/ports/keytar-secret-store'
+import { parseTemplate } from '../../../src/shared/placement/template'
 import { VAULT_KEY_ACCOUNT } from '../../../src/main/vault/vault'
 import { createCli } from '../../support/cli'
 import { makeTestIdentity } from '../pdf/sign/support'
@@ -103,5 +107,33 @@ describe('CLI: batch run, resume, status and audit verify', () => {
     const missing = cli('batch', 'status', '--journal', join(work, 'nowhere.journal'))
     expect(missing.stderr).toBe(`teken: There is no batch journal at ${join(work, 'nowhere.journal')}.\n`)
     expect(missing.status).toBe(1)
+  }, 60_000)
+
+  it('batch resolve settles a needs-review document, and batch resume then signs it', async () => {
+    // A journal whose upload answer was lost: what a kill between intent and answer leaves.
+    const input = join(work, 'review-in')
+    await makeLetters(input, 1, { prefix: 'review' })
+    const journalPath = join(work, 'review.journal')
+    const journal = openJournal(journalPath, { create: true, osUser: 'tester', now: () => new Date() })
+    const record = await createBatch(journal, { mode: 'peruri-system', env: 'sandbox', signer: BUDI, inputDir: input, outputDir: join(work, 'review-out'), template: parseTemplate(ISSUE_TEMPLATE) }, systemClock)
+    journal.update(journal.documents(record.id), { state: 'needs-review', failure: 'upload answer lost' })
+    journal.setBatchStatus(record.id, 'finished')
+    journal.close()
+
+    const neither = cli('batch', 'resolve', '--journal', journalPath, '--file', 'review-001.pdf')
+    expect(neither.stderr).toBe('teken: Say what became of it: --send-again, or --signed-order ID.\n')
+    expect(neither.status).toBe(1)
+    const unknown = cli('batch', 'resolve', '--journal', journalPath, '--file', 'other.pdf', '--send-again')
+    expect(unknown.stderr).toBe(`teken: Batch ${record.id} has no document named other.pdf.\n`)
+    const resolved = cli('batch', 'resolve', '--journal', journalPath, '--file', 'review-001.pdf', '--send-again')
+    expect(resolved.stdout).toBe('review-001.pdf\tqueued\n')
+    expect(resolved.status).toBe(0)
+    const again = cli('batch', 'resolve', '--journal', journalPath, '--file', 'review-001.pdf', '--send-again')
+    expect(again.stderr).toBe('teken: Document review-001.pdf does not need review.\n')
+
+    const resumed = cli('batch', 'resume', '--journal', journalPath)
+    expect(resumed.stdout).toMatch(/^batch [\w-]+ finished in \d+ s: 1 documents: 1 verified$/m)
+    expect(resumed.status).toBe(0)
+    expectSignedByPdfsig(join(work, 'review-out', 'review-001.signed.pdf'), 1, 'Budi Santoso')
   }, 60_000)
 })

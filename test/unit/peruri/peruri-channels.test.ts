@@ -5,20 +5,14 @@ import { createKeytarSecretStore } from '../../../src/main/ports/keytar-secret-s
 import { SANDBOX_DEMO_SIGNERS } from '../../../src/main/sandbox/peruri/sandbox-state'
 import { decidePermission } from '../../../src/main/security/permissions'
 import { VAULT_KEY_ACCOUNT } from '../../../src/main/vault/vault'
-import type { IpcResult } from '../../../src/shared/errors'
 import { CORPUS_DIR } from '../pdf/verify/reference-tools'
-import { createTestCore, type TestCore } from '../../support/core'
+import { createTestCore, routerCalls, type TestCore } from '../../support/core'
 
 const budi = SANDBOX_DEMO_SIGNERS[0].email
 
 describe('Peruri channels through the router of a real core', () => {
   let testCore: TestCore
-  const call = async <T = unknown>(method: string, request?: unknown): Promise<IpcResult<T>> => (await testCore.core.router.dispatch(method, request)) as IpcResult<T>
-  const value = async <T>(method: string, request?: unknown): Promise<T> => {
-    const result = await call<T>(method, request)
-    if (!result.ok) throw new Error(`${method}: ${result.error.code} ${result.error.message}`)
-    return result.value
-  }
+  const { call, value } = routerCalls(() => testCore)
 
   beforeAll(async () => {
     testCore = await createTestCore()

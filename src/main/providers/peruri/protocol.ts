@@ -188,4 +188,6 @@ export const SANDBOX_RESULT_CODES = {
   hashingKeyMissing: '50',
   sessionInvalid: '51',
   notSystemOrder: '52',
+  /** A refusal a test asked for (`refuseDownload` of `POST /sandbox/faults`). */
+  injected: '99',
 } as const

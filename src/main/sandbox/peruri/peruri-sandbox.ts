@@ -91,6 +91,8 @@ export async function startPeruriSandbox(options: PeruriSandboxOptions): Promise
   const inbox: SandboxOtpMessage[] = []
   const operationByPath = new Map(PERURI_OPERATIONS.map((operation) => [`/gateway/${DEFAULT_PERURI_PATHS[operation]}`, operation]))
   const faults = createFaultController()
+  /** Files whose next downloads are refused with a Peruri error: a failure that touches one document only. */
+  const refusedDownloads = new Map<string, number>()
   const tsa = createSandboxTsa({ ca: state.core.ca, tsa: state.core.tsa!, clock })
 
   // ---- gateway ----------------------------------------------------------------------------------
@@ -437,6 +439,11 @@ export async function startPeruriSandbox(options: PeruriSandboxOptions): Promise
     async downloadDocument(body, jwtSystem) {
       const { orderId } = read(body, 'param', z.object({ orderId: text(100) }))
       const target = order(orderId, jwtSystem)
+      const refusals = refusedDownloads.get(target.fileName) ?? 0
+      if (refusals > 0) {
+        refusedDownloads.set(target.fileName, refusals - 1)
+        refuse(CODES.injected, `Unduhan ${target.fileName} ditolak (gangguan uji dari sandbox)`)
+      }
       const path = target.signedBy.length ? state.signedPath(orderId) : state.originalPath(orderId)
       return { desc: 'Success', data: { base64Document: (await readFile(path)).toString('base64') } }
     },
@@ -553,6 +560,7 @@ export async function startPeruriSandbox(options: PeruriSandboxOptions): Promise
       holdMs: z.number().min(0).optional(),
       failNext: z.object({ pathPart: z.string().min(1), kind: z.enum(['error', 'timeout', 'drop']), count: z.number().int().min(1).optional() }).optional(),
       jwtLifetimeSeconds: z.number().int().min(1).optional(),
+      refuseDownload: z.object({ fileName: z.string().min(1), count: z.number().int().min(1).optional() }).strict().optional(),
     })
     .strict()
 
@@ -566,8 +574,9 @@ export async function startPeruriSandbox(options: PeruriSandboxOptions): Promise
     if (request.method === 'POST' && route === 'faults') {
       const parsed = FaultPatchSchema.safeParse(safeJson(request.body))
       if (!parsed.success) return { status: 400, json: { error: parsed.error.issues[0]?.message } }
-      const { failNext, jwtLifetimeSeconds, ...settings } = parsed.data
+      const { failNext, jwtLifetimeSeconds, refuseDownload, ...settings } = parsed.data
       faults.set(settings)
+      if (refuseDownload) refusedDownloads.set(refuseDownload.fileName, refuseDownload.count ?? 1)
       if (failNext) faults.failNext(failNext.pathPart, failNext.kind, failNext.count)
       if (jwtLifetimeSeconds) setJwtLifetime(jwtLifetimeSeconds)
       return { status: 200, json: faults.settings() }

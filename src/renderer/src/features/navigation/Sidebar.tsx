@@ -9,6 +9,7 @@ const LABELS: Record<Screen, MessageKey> = {
   batches: 'nav.batches',
   keys: 'nav.keys',
   providers: 'nav.providers',
+  partners: 'nav.partners',
   audit: 'nav.audit',
   settings: 'nav.settings',
 }
@@ -20,7 +21,7 @@ export function Sidebar() {
   const current = useNavigation((state) => state.screen)
   const go = useNavigation((state) => state.go)
 
-  // Alt+1…6 jumps to a screen from anywhere.
+  // Alt+1…7 jumps to a screen from anywhere.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (!event.altKey || event.ctrlKey || event.metaKey) return

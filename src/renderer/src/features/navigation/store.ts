@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 
-export const SCREENS = ['documents', 'batches', 'keys', 'providers', 'audit', 'settings'] as const
+export const SCREENS = ['documents', 'batches', 'keys', 'providers', 'partners', 'audit', 'settings'] as const
 export type Screen = (typeof SCREENS)[number]
 
 export interface NavigationState {

@@ -132,7 +132,11 @@ export function PeruriSignPanel({ docId }: { docId: string }) {
           {status && !status.complete && (
             <>
               {current.otp && otpSentTo ? (
-                <OtpPrompt sentTo={otpSentTo} sentAt={current.otp.sentAt} value={otp} busy={busy} onChange={setOtp} onSign={() => void signWithCode()} onResend={() => void requestOtp()} />
+                <OtpPrompt
+                  sentTo={otpSentTo}
+                  sentAt={current.otp.sentAt}
+                  identifiers={current.otp.phone ? [current.otp.phone, current.otp.signer] : [current.otp.signer]}
+                  value={otp} busy={busy} onChange={setOtp} onSign={() => void signWithCode()} onResend={() => void requestOtp()} />
               ) : (
                 <button type="button" className="primary" disabled={busy} onClick={() => void requestOtp()}>
                   {t('peruri.otp.request', { signer: status.nextSigner ?? '' })}

@@ -1,9 +1,10 @@
 import { useId, useState, type FormEvent } from 'react'
-import type { PeruriRegistration } from '../../../../shared/contract'
+import type { KycPrefill as KycPrefillResult, PeruriRegistration } from '../../../../shared/contract'
 import { FileDrop } from '../../components/FileDrop'
 import { useT } from '../../i18n/useT'
 import { base64OfBlob } from '../../lib/files'
 import { usePeruri } from '../../stores'
+import { KycPrefill } from './KycPrefill'
 import { StepDone } from './StepDone'
 
 const TEXT_FIELDS = ['name', 'phone', 'email', 'ktp', 'address', 'city', 'province', 'placeOfBirth'] as const
@@ -11,6 +12,8 @@ const OPTIONAL_FIELDS = ['password', 'npwp', 'orgUnit', 'workUnit', 'position'] 
 
 /** `<input type="date">` gives yyyy-mm-dd; seed 003 wants dd/mm/yyyy. */
 const seedDate = (isoDate: string) => isoDate.split('-').reverse().join('/')
+/** And back, for a date SIMAS-ID's KYC record fills in. */
+const inputDate = (day: string) => day.split('/').reverse().join('-')
 
 /** Seed 003's registration: identity, contact, KTP (and optionally NPWP) with photos. */
 export function RegistrationForm() {
@@ -19,6 +22,8 @@ export function RegistrationForm() {
   const { busy, env, onboarding, register } = usePeruri()
   const [ktpPhoto, setKtpPhoto] = useState<File>()
   const [npwpPhoto, setNpwpPhoto] = useState<File>()
+  // A KYC pre-fill remounts the fields with its values as their defaults; what the record lacks stays empty.
+  const [prefill, setPrefill] = useState<{ fields: KycPrefillResult['fields']; version: number }>({ fields: {}, version: 0 })
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
@@ -42,19 +47,20 @@ export function RegistrationForm() {
       <h2 id={titleId}>
         {t('peruri.reg.title')} <StepDone done={onboarding.done.registered} />
       </h2>
-      <form onSubmit={(event) => void submit(event)} data-testid="peruri-registration">
+      <KycPrefill onFill={(result) => setPrefill({ fields: result.fields, version: prefill.version + 1 })} />
+      <form key={prefill.version} onSubmit={(event) => void submit(event)} data-testid="peruri-registration">
         <div className="form-row">
           <label>
             {t('peruri.reg.name')}
-            <input name="name" required maxLength={100} autoComplete="name" />
+            <input name="name" defaultValue={prefill.fields.name} required maxLength={100} autoComplete="name" />
           </label>
           <label>
             {t('peruri.reg.email')}
-            <input name="email" type="email" required maxLength={75} autoComplete="email" />
+            <input name="email" type="email" defaultValue={prefill.fields.email} required maxLength={75} autoComplete="email" />
           </label>
           <label>
             {t('peruri.reg.phone')}
-            <input name="phone" type="tel" required pattern="\+?[0-9]{8,15}" autoComplete="tel" />
+            <input name="phone" type="tel" defaultValue={prefill.fields.phone} required pattern="\+?[0-9]{8,15}" autoComplete="tel" />
           </label>
           <label>
             {t('peruri.reg.password')}
@@ -64,7 +70,7 @@ export function RegistrationForm() {
         <div className="form-row">
           <label>
             {t('peruri.reg.ktp')}
-            <input name="ktp" required inputMode="numeric" pattern="[0-9]{16}" maxLength={16} />
+            <input name="ktp" defaultValue={prefill.fields.ktp} required inputMode="numeric" pattern="[0-9]{16}" maxLength={16} />
           </label>
           <label>
             {t('peruri.reg.npwp')}
@@ -83,7 +89,7 @@ export function RegistrationForm() {
           </label>
           <label>
             {t('peruri.reg.dateOfBirth')}
-            <input name="dateOfBirth" type="date" required />
+            <input name="dateOfBirth" type="date" defaultValue={prefill.fields.dateOfBirth && inputDate(prefill.fields.dateOfBirth)} required />
           </label>
         </div>
         <div className="form-row">

@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import type { TekenApi } from '../../../../shared/api'
-import type { DocumentHandle, PeruriEnvironmentView, PeruriOrderStatus, PeruriRegistration, SandboxOtpView, SignatureBox, VerificationView } from '../../../../shared/contract'
+import type { DocumentHandle, KycPrefill, PeruriEnvironmentView, PeruriOrderStatus, PeruriRegistration, SandboxOtpView, SignatureBox, VerificationView } from '../../../../shared/contract'
 import type { IpcResult } from '../../../../shared/errors'
 import { valueOrReport, type ReportError } from '../../lib/ipc'
 
@@ -35,6 +35,8 @@ export interface PeruriState {
   flow?: PeruriFlow
   onboarding: PeruriOnboarding
   inbox: SandboxOtpView[]
+  /** SIMAS-ID profiles that can pre-fill the registration from common-KYC. */
+  kycProfiles: { name: string; clientId: string }[]
 
   loadEnvironments(): Promise<void>
   selectEnv(name: string): void
@@ -61,6 +63,10 @@ export interface PeruriState {
   armCamera(): Promise<boolean>
 
   refreshInbox(email: string): Promise<void>
+
+  loadKycProfiles(): Promise<void>
+  /** The registration fields SIMAS-ID's KYC record has for this phone number; undefined after a reported error. */
+  kycPrefill(profile: string, phoneNumber: string): Promise<KycPrefill | undefined>
 }
 
 /**
@@ -105,6 +111,7 @@ export const createPeruriStore = (api: TekenApi, onError: ReportError) =>
       busy: false,
       onboarding: { email: '', done: {} },
       inbox: [],
+      kycProfiles: [],
 
       async loadEnvironments() {
         const listed = await valueOrReport(api.listPeruriEnvironments(), onError)
@@ -128,8 +135,10 @@ export const createPeruriStore = (api: TekenApi, onError: ReportError) =>
       },
       async requestOtp() {
         const current = order()
+        // Taken before asking: the OTP webhook may receive the code before Peruri's answer arrives here.
+        const askedAt = Date.now()
         const sent = current && (await run(() => api.peruriRequestOtp(current)))
-        if (sent) updateFlow({ otp: { ...sent, sentAt: Date.now() } })
+        if (sent) updateFlow({ otp: { ...sent, sentAt: askedAt } })
       },
       async sign(otp) {
         const current = order()
@@ -181,5 +190,11 @@ export const createPeruriStore = (api: TekenApi, onError: ReportError) =>
         const inbox = await valueOrReport(api.sandboxOtpInbox({ email }), onError)
         if (inbox) set({ inbox: inbox.messages })
       },
+
+      async loadKycProfiles() {
+        const listed = await valueOrReport(api.listKycProfiles(), onError)
+        if (listed) set({ kycProfiles: listed.profiles })
+      },
+      kycPrefill: (profile, phoneNumber) => run(() => api.kycPrefillRegistration({ profile, phoneNumber })),
     }
   })

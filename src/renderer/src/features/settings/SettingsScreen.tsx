@@ -2,6 +2,7 @@ import { useEffect } from 'react'
 import { formatWib } from '../../../../shared/time'
 import { useT } from '../../i18n/useT'
 import { useSettings, useSystem } from '../../stores'
+import { OtpWebhookCard } from '../otp/OtpWebhookCard'
 import { EnvironmentSwitch } from '../shell/EnvironmentSwitch'
 import { LanguageSwitch } from '../shell/LanguageSwitch'
 
@@ -47,6 +48,8 @@ export function SettingsScreen() {
           {t('settings.keychain.recheck')}
         </button>
       </section>
+
+      <OtpWebhookCard />
 
       <section className="card" aria-labelledby="settings-about" data-testid="app-info">
         <h2 id="settings-about">{t('settings.about')}</h2>

@@ -1,0 +1,47 @@
+import { KYC_PREFILL_FIELDS, type KycPrefill, type OvoPartnerView } from '../../shared/contract'
+import type { OvoOnboarding } from '../onboarding/ovo-onboarding'
+import type { ProfileStore } from '../profiles/profile-store'
+import { SimasProfileSchema } from '../providers/simas/profile'
+import type { SimasService } from '../providers/simas/simas-service'
+import type { Handlers } from './router'
+
+/** Seed 002 looks KYC up by `628…`; users type `0812…`, `+62 812…` or `62812…`. */
+const simasPhoneNumber = (typed: string) => {
+  const digits = typed.replace(/[\s+-]/g, '')
+  return digits.startsWith('0') ? `62${digits.slice(1)}` : digits
+}
+
+/** OVO partner checklists, and SIMAS-ID KYC pre-fill for the Peruri signer registration. */
+export function onboardingHandlers(services: {
+  ovoOnboarding: OvoOnboarding
+  profiles: ProfileStore
+  simas: SimasService
+}): Pick<Handlers, 'listOvoPartners' | 'addOvoPartner' | 'renameOvoPartner' | 'removeOvoPartner' | 'updateOvoStep' | 'linkOvoStepItem' | 'unlinkOvoStepItem' | 'listKycProfiles' | 'kycPrefillRegistration'> {
+  const { ovoOnboarding } = services
+  const partners = async (views: Promise<OvoPartnerView[]>) => ({ partners: await views })
+  return {
+    listOvoPartners: () => partners(ovoOnboarding.list()),
+    addOvoPartner: ({ name }) => partners(ovoOnboarding.add(name)),
+    renameOvoPartner: ({ partnerId, name }) => partners(ovoOnboarding.rename(partnerId, name)),
+    removeOvoPartner: ({ partnerId }) => partners(ovoOnboarding.remove(partnerId)),
+    updateOvoStep: ({ partnerId, step, ...patch }) => partners(ovoOnboarding.updateStep(partnerId, step, patch)),
+    linkOvoStepItem: ({ partnerId, step, itemId }) => partners(ovoOnboarding.link(partnerId, step, itemId)),
+    unlinkOvoStepItem: ({ partnerId, step, itemId }) => partners(ovoOnboarding.unlink(partnerId, step, itemId)),
+
+    listKycProfiles: async () => {
+      const usable = (await services.profiles.list('simas')).flatMap((stored) => {
+        const parsed = SimasProfileSchema.safeParse(stored.config)
+        return parsed.success && parsed.data.apiBaseUrl && parsed.data.kycCredentialsRef ? [{ name: stored.name, clientId: parsed.data.clientId }] : []
+      })
+      return { profiles: usable }
+    },
+    kycPrefillRegistration: async ({ profile, phoneNumber }): Promise<KycPrefill> => {
+      const prefill = await services.simas.peruriPrefill(profile, simasPhoneNumber(phoneNumber))
+      if (!prefill) return { found: false, fields: {}, missing: [...KYC_PREFILL_FIELDS] }
+      const candidates = { name: prefill.name, email: prefill.email, phone: prefill.phone, ktp: prefill.nik, dateOfBirth: prefill.dateOfBirth }
+      // Only values the registration would accept: a date SIMAS-ID wrote in no known format is left to the user.
+      const fields = Object.fromEntries(Object.entries(candidates).filter(([field, value]) => value !== '' && (field !== 'dateOfBirth' || /^\d{2}\/\d{2}\/\d{4}$/.test(value))))
+      return { found: true, fields, missing: KYC_PREFILL_FIELDS.filter((field) => !(field in fields)) }
+    },
+  }
+}
