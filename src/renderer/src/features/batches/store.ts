@@ -62,20 +62,28 @@ const isPdf = (file: File) => file.name.toLowerCase().endsWith('.pdf')
 export const createBatchesStore = (api: TekenApi, reportError: (error: IpcError) => void) =>
   create<BatchesState>()((set, get) => {
     let polling: ReturnType<typeof setTimeout> | undefined
+    let pollFailing = false
     /** Asks for the open batch's changes until it stops running; one timer at a time. */
-    function poll(): void {
+    function poll(delayMs = POLL_MS): void {
       clearTimeout(polling)
       polling = setTimeout(async () => {
         const open = get().open
         if (!open) return
         const result = await api.batchProgress({ batchId: open.batch.batchId, since: open.revision })
         // The user may have opened another batch meanwhile.
-        if (!result.ok || get().open?.batch.batchId !== open.batch.batchId) return
+        if (get().open?.batch.batchId !== open.batch.batchId) return
+        if (!result.ok) {
+          // The run goes on in main whatever happens here: say so once, and keep asking, less often.
+          if (!pollFailing) reportError(result.error)
+          pollFailing = true
+          return poll(POLL_MS * 5)
+        }
+        pollFailing = false
         const { batch, documents, full, revision } = result.value
         set({ open: { batch, revision, documents: full ? documents : merge(get().open!.documents, documents) } })
         if (batch.running) poll()
         else void get().loadHistory()
-      }, POLL_MS)
+      }, delayMs)
     }
 
     async function showOverview(batch: BatchOverviewView | undefined): Promise<void> {
