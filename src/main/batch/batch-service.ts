@@ -203,10 +203,11 @@ export function createBatchService(options: {
     },
 
     /** Creates the batch (its journal lists every document before anything is sent) and starts it. */
-    async start(input: { batchId: string; inputDir?: string; outputDir?: string; templateText: string; mode: BatchMode; env?: string; signer: string; concurrency?: number }): Promise<BatchOverview> {
+    async start(input: { batchId: string; templateText: string; mode: BatchMode; env?: string; signer: string; concurrency?: number }): Promise<BatchOverview> {
       const folder = folderOf(input.batchId)
       const template = parseTemplateText(input.templateText)
-      await mkdir(folder, { recursive: true })
+      // Nothing staged yet is "no PDFs", not an unreadable folder.
+      await mkdir(join(folder, 'input'), { recursive: true })
       const journal = open(input.batchId, true)
       try {
         if (journal.hasBatch()) throw new TekenError('BATCH_BUSY', 'This batch has already started.')
@@ -216,8 +217,8 @@ export function createBatchService(options: {
             mode: input.mode,
             ...(input.mode === 'local' ? {} : { env: input.env ?? '' }),
             signer: input.signer,
-            inputDir: input.inputDir ?? join(folder, 'input'),
-            outputDir: input.outputDir ?? join(folder, 'signed'),
+            inputDir: join(folder, 'input'),
+            outputDir: join(folder, 'signed'),
             template,
             ...(input.concurrency ? { settings: { concurrency: input.concurrency } } : {}),
           },

@@ -56,11 +56,9 @@ export const batchChannels = {
     request: BatchRequest.extend({ fileName: z.string().min(1).max(255), base64: z.base64().max(Math.ceil(MAX_DOCUMENT_BYTES / 3) * 4) }).strict(),
     response: z.object({ staged: z.number().int() }).strict(),
   },
-  /** Records every document in a new journal and starts signing. Input: the staged files, or a folder. */
+  /** Records every staged document in a new journal and starts signing; outputs go to the batch's own folder. */
   startBatch: {
     request: BatchRequest.extend({
-      inputDir: z.string().min(1).max(4096).optional(),
-      outputDir: z.string().min(1).max(4096).optional(),
       templateText: z.string().min(1).max(1024 * 1024),
       mode: z.enum(BATCH_MODE_NAMES),
       env: z.string().min(1).max(64).optional(),

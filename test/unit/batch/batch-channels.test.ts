@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { mkdir, readFile, readdir } from 'node:fs/promises'
+import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBatch } from '../../../src/main/batch/batch-runner'
@@ -96,12 +96,11 @@ describe('batch channels through the router of a real core', () => {
 
   it('says what is wrong before anything starts: no PDFs, a bad template', async () => {
     const empty = randomUUID()
-    await expect(call('startBatch', { batchId: empty, inputDir: join(testCore.dataDir, 'nowhere'), templateText: template, mode: 'peruri-bulk', env: 'sandbox', signer: BUDI })).resolves.toMatchObject({ ok: false, error: { code: 'FILE_NOT_READABLE' } })
-    const noPdfs = join(testCore.dataDir, 'no-pdfs')
-    await mkdir(noPdfs, { recursive: true })
-    await expect(call('startBatch', { batchId: empty, inputDir: noPdfs, templateText: template, mode: 'peruri-bulk', env: 'sandbox', signer: BUDI })).resolves.toMatchObject({ ok: false, error: { code: 'BATCH_INPUT_EMPTY' } })
-    const badTemplate = await call('startBatch', { batchId: empty, inputDir: noPdfs, templateText: '{"version":1,"boxes":[{"page":1,"rect":[1,2,3]}]}', mode: 'peruri-bulk', env: 'sandbox', signer: BUDI })
-    expect(badTemplate).toMatchObject({ ok: false })
+    await expect(call('startBatch', { batchId: empty, templateText: template, mode: 'peruri-bulk', env: 'sandbox', signer: BUDI })).resolves.toMatchObject({ ok: false, error: { code: 'BATCH_INPUT_EMPTY' } })
+    const badTemplate = await call('startBatch', { batchId: empty, templateText: '{"version":1,"boxes":[{"page":1,"rect":[1,2,3]}]}', mode: 'peruri-bulk', env: 'sandbox', signer: BUDI })
+    expect(badTemplate).toMatchObject({ ok: false, error: { code: 'PLACEMENT_TEMPLATE_INVALID' } })
+    // The renderer names no paths: input and output are the batch's own folders.
+    await expect(call('startBatch', { batchId: empty, inputDir: '/etc', templateText: template, mode: 'peruri-bulk', env: 'sandbox', signer: BUDI })).resolves.toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
     // Nothing was recorded, so nothing appears in the history.
     const { batches } = await value<{ batches: BatchOverviewView[] }>('listBatches')
     expect(batches.map((batch) => batch.batchId)).not.toContain(empty)
