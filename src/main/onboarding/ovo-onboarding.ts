@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import {
@@ -12,7 +11,8 @@ import {
   type VaultItemSummary,
 } from '../../shared/contract'
 import { TekenError } from '../../shared/errors'
-import { writeFileAtomic } from '../platform/atomic-file'
+import { readJsonFile, writeFileAtomic } from '../platform/atomic-file'
+import { oneAtATime } from '../platform/one-at-a-time'
 import type { Clock } from '../ports/clock'
 
 const Day = z.iso.date()
@@ -51,29 +51,12 @@ const linkKind = (item: VaultItemSummary) => (item.type === 'private-key' || ite
  */
 export function createOvoOnboarding(options: { dataDir: string; clock: Clock; vault: { list(): Promise<VaultItemSummary[]> } }) {
   const file = join(options.dataDir, 'ovo-onboarding.json')
-  let queue: Promise<unknown> = Promise.resolve()
-  // One change at a time, so two quick edits cannot both read the old file and lose one.
-  const exclusive = <T>(run: () => Promise<T>): Promise<T> => {
-    const next = queue.then(run, run)
-    queue = next.catch(() => undefined)
-    return next
-  }
+  const exclusive = oneAtATime()
 
   async function load(): Promise<StoredPartner[]> {
-    let text: string
-    try {
-      text = await readFile(file, 'utf8')
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
-      throw error
-    }
-    let json: unknown
-    try {
-      json = JSON.parse(text)
-    } catch {
-      json = undefined
-    }
-    const parsed = OnboardingFileSchema.safeParse(json)
+    const stored = await readJsonFile(file)
+    if (!stored) return []
+    const parsed = OnboardingFileSchema.safeParse(stored.json)
     if (!parsed.success) throw new TekenError('ONBOARDING_FILE_INVALID', `${file} is not a Teken onboarding file; fix or move it aside (nothing was changed).`)
     return parsed.data.partners
   }

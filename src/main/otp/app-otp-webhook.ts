@@ -4,6 +4,7 @@ import { z } from 'zod'
 import type { OtpWebhookStatus } from '../../shared/contract'
 import { TekenError } from '../../shared/errors'
 import { writeFileAtomic } from '../platform/atomic-file'
+import { oneAtATime } from '../platform/one-at-a-time'
 import type { BasicCredentials } from '../providers/simas/basic-auth'
 import type { Vault } from '../vault/vault'
 import type { OtpInbox } from './otp-inbox'
@@ -27,13 +28,8 @@ export interface OtpWebhookTarget extends BasicCredentials {
 export function createAppOtpWebhook(options: { inbox: OtpInbox; vault: Vault; dataDir: string }) {
   const file = join(options.dataDir, 'otp-webhook.json')
   let running: { webhook: OtpWebhook; credentials: BasicCredentials } | undefined
-  let queue: Promise<unknown> = Promise.resolve()
   // Start and stop one after the other: a double click must not leave a second server behind.
-  const exclusive = <T>(run: () => Promise<T>): Promise<T> => {
-    const next = queue.then(run, run)
-    queue = next.catch(() => undefined)
-    return next
-  }
+  const exclusive = oneAtATime()
 
   async function configuredPort(): Promise<number> {
     try {

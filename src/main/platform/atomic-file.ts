@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, rename, rm } from 'node:fs/promises'
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
 import { dirname, join, basename } from 'node:path'
 
 /**
@@ -22,5 +22,21 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   } catch (error) {
     await rm(temp, { force: true })
     throw error
+  }
+}
+
+/** A JSON file of Teken's: undefined when there is none yet; `json` is undefined when the text is not JSON. */
+export async function readJsonFile(path: string): Promise<{ json: unknown } | undefined> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+  try {
+    return { json: JSON.parse(text) as unknown }
+  } catch {
+    return { json: undefined }
   }
 }

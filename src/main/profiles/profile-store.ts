@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { TekenError } from '../../shared/errors'
-import { writeFileAtomic } from '../platform/atomic-file'
+import { readJsonFile, writeFileAtomic } from '../platform/atomic-file'
+import { oneAtATime } from '../platform/one-at-a-time'
 
 /** Which provider a profile configures; each provider module owns the schema of its `config`. */
 export const PROFILE_PROVIDERS = ['peruri', 'snap', 'simas', 'myvalue'] as const
@@ -18,22 +18,12 @@ export type StoredProfile = z.infer<typeof StoredProfileSchema>
  */
 export function createProfileStore(options: { dataDir: string }) {
   const file = join(options.dataDir, 'profiles.json')
-  let queue: Promise<unknown> = Promise.resolve()
-  const exclusive = <T>(run: () => Promise<T>): Promise<T> => {
-    const next = queue.then(run, run)
-    queue = next.catch(() => undefined)
-    return next
-  }
+  const exclusive = oneAtATime()
 
   async function load(): Promise<StoredProfile[]> {
-    let text: string
-    try {
-      text = await readFile(file, 'utf8')
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
-      throw error
-    }
-    const parsed = ProfilesFileSchema.safeParse(safeJson(text))
+    const stored = await readJsonFile(file)
+    if (!stored) return []
+    const parsed = ProfilesFileSchema.safeParse(stored.json)
     if (!parsed.success) throw new TekenError('PROFILE_INVALID', `${file} is not a Teken profiles file; fix or remove it.`)
     return parsed.data.profiles
   }
@@ -81,12 +71,4 @@ export function parseProfileConfig<T extends z.ZodType>(schema: T, config: unkno
     throw new TekenError('PROFILE_INVALID', `The ${what} is not valid: ${issue?.path.join('.') || 'config'}: ${issue?.message}.`)
   }
   return parsed.data
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
 }

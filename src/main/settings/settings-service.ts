@@ -1,7 +1,7 @@
-import { readFile, rename } from 'node:fs/promises'
+import { rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DEFAULT_SETTINGS, SettingsSchema, type Settings, type SettingsPatch } from '../../shared/contract'
-import { writeFileAtomic } from '../platform/atomic-file'
+import { readJsonFile, writeFileAtomic } from '../platform/atomic-file'
 import type { Clock } from '../ports/clock'
 import type { Logger } from '../ports/logger'
 
@@ -16,19 +16,9 @@ export function createSettingsService(options: { dataDir: string; clock: Clock; 
   let cached: Settings | undefined
 
   async function load(): Promise<Settings> {
-    let text: string
-    try {
-      text = await readFile(file, 'utf8')
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ...DEFAULT_SETTINGS }
-      throw error
-    }
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(text)
-    } catch {
-      parsed = undefined
-    }
+    const stored = await readJsonFile(file)
+    if (!stored) return { ...DEFAULT_SETTINGS }
+    const parsed = stored.json
     // Settings written by a newer version may carry fields this one does not know; keep the known
     // ones. A file that is not settings at all is kept aside (nothing is lost) and defaults apply.
     const known = SettingsSchema.partial().safeParse(typeof parsed === 'object' && parsed !== null ? pickKnown(parsed) : undefined)

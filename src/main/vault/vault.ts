@@ -8,6 +8,7 @@ import type { AuditLog } from '../audit/audit-log'
 import { maskSecret, type CredentialField } from '../credentials'
 import { publicKeyFingerprint } from '../keys'
 import { writeFileAtomic } from '../platform/atomic-file'
+import { oneAtATime } from '../platform/one-at-a-time'
 import type { Clock } from '../ports/clock'
 import type { SecretStore } from '../ports/secret-store'
 import { openBackup, sealBackup } from './backup'
@@ -75,14 +76,7 @@ function summarize(item: StoredItem): VaultItemSummary {
  */
 export function createVault(options: { dataDir: string; secretStore: SecretStore; clock: Clock; audit: AuditLog }) {
   const file = join(options.dataDir, 'vault.bin')
-  let queue: Promise<unknown> = Promise.resolve()
-
-  /** One operation at a time, so two quick changes never both read the old file and lose one. */
-  const exclusive = <T>(operation: () => Promise<T>): Promise<T> => {
-    const result = queue.then(operation)
-    queue = result.catch(() => undefined)
-    return result
-  }
+  const exclusive = oneAtATime()
 
   const recovery = `Nothing was changed: the vault file stays at ${file}. If you moved machines or reset the keychain, restore the keychain entry (service "${options.secretStore.service}", account "${VAULT_KEY_ACCOUNT}"), or start a new vault (Keys & credentials → Reset vault, or "npm run cli -- vault reset", which keeps the old file aside) and import your vault backup.`
 
