@@ -120,8 +120,12 @@ describe('Partner APIs in Chromium: the API workbench and the token inspector on
     const report = () => page.getByTestId('token-report')
     const line = (check: string) => report().getByTestId(`token-check-${check}`)
     async function sandboxToken(kind: string): Promise<void> {
+      const field = inspector().getByLabel('Token akses')
+      const before = await field.inputValue()
       await inspector().getByLabel('Token sandbox').selectOption({ label: kind })
       await inspector().getByRole('button', { name: 'Ambil token sandbox' }).click()
+      // The new token replaces the field and clears the old report in one render; then its own report comes.
+      await expect.poll(() => field.inputValue()).not.toBe(before)
       await report().waitFor()
     }
 
