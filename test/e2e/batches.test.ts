@@ -113,4 +113,37 @@ describe('Batches in Chromium, on the embedded sandbox', () => {
     await expect(page.getByTestId('batch-interrupted').count()).resolves.toBe(0)
     expect(consoleProblems).toEqual([])
   }, 60_000)
+
+  it("signs a bulk batch with the code that reached the app's OTP webhook, offered in the batch's OTP prompt", async () => {
+    // The embedded sandbox, playing SIMAS-ID, posts every OTP to the running webhook.
+    await testCore.core.router.dispatch('startOtpWebhook', { port: 0 })
+    try {
+      const letters = await makeLetters(join(work, 'webhook'), 3, { prefix: 'webhook' })
+      const templatePath = join(work, 'webhook.teken-template.json')
+      await writeFile(templatePath, JSON.stringify({ ...ISSUE_TEMPLATE, name: 'Webhook' }))
+      await page.getByLabel('Pilih PDF…').setInputFiles(letters)
+      await page.getByText('3 PDF siap').waitFor()
+      await page.getByTestId('batch-template').locator('input[type=file]').setInputFiles(templatePath)
+      await page.getByText('Templat "Webhook": 1 kotak tanda tangan').waitFor()
+      await expect(page.getByLabel('Peruri bulk').isChecked()).resolves.toBe(true)
+      await page.getByLabel('Email penanda tangan').fill(BUDI)
+      await page.getByRole('button', { name: 'Mulai batch (3 dokumen)' }).click()
+
+      // The prompt found the webhook's code by itself; it is the one Peruri sent, taken from the webhook's inbox, not the sandbox's.
+      const prompt = page.getByTestId('batch-otp')
+      const offer = prompt.getByTestId('otp-webhook-offer')
+      await offer.waitFor()
+      const sent = (await testCore.core.services.sandboxHost.peruri()).sandbox.otps(BUDI).at(-1)!.otp
+      expect(testCore.core.services.otpInbox.list().map((message) => message.otp)).toContain(sent)
+      await expect(offer.textContent()).resolves.toBe(`Kode diterima lewat webhook: ${sent}Pakai`)
+      await offer.getByRole('button', { name: 'Pakai', exact: true }).click()
+      await expect(prompt.getByLabel('Kode OTP').inputValue()).resolves.toBe(sent)
+      await prompt.getByRole('button', { name: 'Tanda tangani 3 dokumen' }).click()
+
+      await page.getByTestId('batch-run').getByText('3 dari 3 selesai: 3 terverifikasi, 0 bermasalah').waitFor({ timeout: 30_000 })
+      expect(consoleProblems).toEqual([])
+    } finally {
+      await testCore.core.router.dispatch('stopOtpWebhook', undefined)
+    }
+  }, 60_000)
 })

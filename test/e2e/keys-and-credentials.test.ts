@@ -2,7 +2,10 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { headlessDesktopPorts } from '../../src/main/ports/desktop'
 import { createKeytarSecretStore } from '../../src/main/ports/keytar-secret-store'
+import { basicCredentialsFromVault } from '../../src/main/providers/simas/basic-auth'
+import { sendSimasOtp } from '../../src/main/sandbox/simas/simas-sandbox'
 import { VAULT_KEY_ACCOUNT } from '../../src/main/vault/vault'
 import { startBrowserApp, type BrowserApp } from '../support/browser-app'
 import type { TestCore } from '../support/core'
@@ -117,6 +120,87 @@ describe('Keys & credentials in Chromium: generate → export public → decrypt
       expect(traffic.includes(secret), `a secret reached the renderer: ${secret.slice(0, 6)}…`).toBe(false)
     }
     expect(traffic).not.toMatch(/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/)
+    expect(consoleProblems).toEqual([])
+  })
+})
+
+describe("Copy and Show of vault secrets in Chromium, main's clipboard and reveal window recorded", () => {
+  let app: BrowserApp
+  let testCore: TestCore
+  let page: Page
+  let framesToPage: string[]
+  let consoleProblems: string[]
+  // What main put on the desktop's clipboard and in its reveal window; the page itself has neither.
+  const clipboardWrites: string[] = []
+  const revealed: { title: string; secret: string }[] = []
+
+  beforeAll(async () => {
+    app = await startBrowserApp({
+      desktop: {
+        ...headlessDesktopPorts(async () => {
+          throw new Error('this test saves nothing')
+        }),
+        clipboard: { writeText: async (text) => void clipboardWrites.push(text), readText: async () => clipboardWrites.at(-1) ?? '', clear: () => undefined },
+        secretPresenter: { show: async (title, secret) => void revealed.push({ title, secret }) },
+      },
+    })
+    testCore = app.testCore
+    ;({ page, framesToPage, consoleProblems } = await app.openPage({ viewport: { width: 1400, height: 900 } }))
+  })
+  afterAll(() => app?.close())
+
+  const nav = (label: string) => page.getByRole('navigation', { name: 'Navigasi utama' }).getByRole('button', { name: new RegExp(`^${label}`) })
+
+  it("copies the OTP webhook's password from the Settings card (making its vault item first), and the page never sees it", async () => {
+    await nav('Pengaturan').click()
+    const card = page.getByTestId('otp-webhook')
+    await card.getByText('Berhenti', { exact: true }).waitFor()
+    await expect(testCore.core.services.vault.list()).resolves.toEqual([])
+
+    await card.getByRole('button', { name: 'Salin kata sandi' }).click()
+    await page.getByTestId('toast').getByText('Kata sandi webhook disalin; papan klip dibersihkan dalam 30 detik.').waitFor()
+    const { username, password } = await basicCredentialsFromVault(testCore.core.services.vault, 'otp-webhook')
+    expect(clipboardWrites).toEqual([password])
+    await card.getByRole('button', { name: 'Tampilkan kata sandi' }).click()
+    await expect.poll(() => revealed).toEqual([{ title: 'otp-webhook: password', secret: password }])
+
+    // The copied password is the webhook's login once it runs.
+    await card.getByLabel('Port').fill('0')
+    await card.getByRole('button', { name: 'Jalankan webhook' }).click()
+    const url = (await card.getByTestId('otp-webhook-url').textContent())!
+    await expect(sendSimasOtp({ url, username, password: clipboardWrites[0]!, identifier: '081234567890', otp: '246810', channel: 'sms' })).resolves.toMatchObject({ status: 200 })
+    await card.getByRole('button', { name: 'Hentikan webhook' }).click()
+    await card.getByText('Berhenti', { exact: true }).waitFor()
+
+    // The item made on the first ask is listed on the Keys screen, with its own buttons.
+    await nav('Kunci & kredensial').click()
+    const row = page.getByTestId('vault-items').getByRole('row', { name: /otp-webhook/ })
+    await row.getByRole('button', { name: 'Salin kata sandi: otp-webhook' }).click()
+    await page.getByTestId('toast').getByText('otp-webhook (kata sandi) disalin; papan klip dibersihkan dalam 30 detik.').waitFor()
+    expect(clipboardWrites).toEqual([password, password])
+
+    expect(framesToPage.length).toBeGreaterThan(5)
+    expect(framesToPage.some((frame) => frame.includes(password))).toBe(false)
+    expect(consoleProblems).toEqual([])
+  })
+
+  it('copies and shows an API key from the Keys screen; a private key has no such buttons', async () => {
+    await testCore.core.router.dispatch('addSecret', { type: 'api-key', name: 'Peruri gateway', tags: ['peruri'], value: API_KEY })
+    await testCore.core.router.dispatch('generateKey', { name: 'snap-key', bits: 2048, tags: ['snap'] })
+    await page.reload()
+    await page.getByRole('heading', { level: 1 }).waitFor()
+    await nav('Kunci & kredensial').click()
+    const items = page.getByTestId('vault-items')
+    await items.getByRole('button', { name: 'Salin: Peruri gateway' }).click()
+    await page.getByTestId('toast').getByText('Peruri gateway disalin; papan klip dibersihkan dalam 30 detik.').waitFor()
+    expect(clipboardWrites.at(-1)).toBe(API_KEY)
+    await items.getByRole('button', { name: 'Tampilkan: Peruri gateway' }).click()
+    await expect.poll(() => revealed.at(-1)).toEqual({ title: 'Peruri gateway', secret: API_KEY })
+    const keyRow = items.getByRole('row', { name: /snap-key/ })
+    await keyRow.getByRole('button', { name: 'Kunci publik: snap-key' }).waitFor()
+    await expect(keyRow.getByRole('button', { name: /^(Salin|Tampilkan)/ }).count()).resolves.toBe(0)
+
+    expect(framesToPage.some((frame) => frame.includes(API_KEY))).toBe(false)
     expect(consoleProblems).toEqual([])
   })
 })

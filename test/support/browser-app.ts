@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { startWebHarness, type WebHarness } from '../../src/dev/web-harness'
+import type { CoreOptions } from '../../src/main/core/teken-core'
 import { createKeytarSecretStore } from '../../src/main/ports/keytar-secret-store'
 import { VAULT_KEY_ACCOUNT } from '../../src/main/vault/vault'
 import { launchChromium } from './chromium'
@@ -23,9 +24,12 @@ export interface BrowserApp {
   close(): Promise<void>
 }
 
-/** The built renderer (`TEKEN_BUILD_DIR`/renderer, default out/renderer) in Debian's Chromium, `window.teken` bridged to a real main core of its own. */
-export async function startBrowserApp(): Promise<BrowserApp> {
-  const testCore = await createTestCore()
+/**
+ * The built renderer (`TEKEN_BUILD_DIR`/renderer, default out/renderer) in Debian's Chromium, `window.teken` bridged to a real main core of its own.
+ * `coreOverrides` replace that core's ports, e.g. desktop ports that record what main put on the clipboard.
+ */
+export async function startBrowserApp(coreOverrides: Partial<CoreOptions> = {}): Promise<BrowserApp> {
+  const testCore = await createTestCore('web-harness', coreOverrides)
   const harness = await startWebHarness({ rendererDir: resolve(process.env.TEKEN_BUILD_DIR ?? 'out', 'renderer'), router: testCore.core.router, log: { info() {}, warn() {}, error() {} } })
   const browser = await launchChromium()
   return {

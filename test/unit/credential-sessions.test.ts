@@ -8,18 +8,14 @@ import { opensslEncEncrypt } from '../../src/main/credentials'
 import { CLIPBOARD_CLEAR_MS, createCredentialSessions, SESSION_TTL_MS } from '../../src/main/credentials/credential-sessions'
 import { createVault } from '../../src/main/vault/vault'
 import { createMemorySecretStore } from '../support/memory-secret-store'
+import { fakeClipboard, fakeSecretPresenter } from '../support/fake-desktop'
 
 const SECRET = 'client-secret-9f8e7d6c5b4a'
 
 describe('credential sessions', () => {
   let dataDir: string
-  let clipboardText = ''
-  const clipboard = {
-    writeText: vi.fn(async (text: string) => void (clipboardText = text)),
-    readText: vi.fn(async () => clipboardText),
-    clear: vi.fn(() => void (clipboardText = '')),
-  }
-  const presenter = { show: vi.fn(async (_title: string, _secret: string) => undefined) }
+  const clipboard = fakeClipboard()
+  const presenter = fakeSecretPresenter()
 
   async function setup() {
     const clock = { now: () => new Date() }
@@ -37,7 +33,7 @@ describe('credential sessions', () => {
 
   beforeEach(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'teken-sessions-'))
-    clipboardText = ''
+    clipboard.text = ''
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
   })
   afterEach(async () => {
@@ -56,16 +52,16 @@ describe('credential sessions', () => {
   it('copies in main and clears the clipboard after 30 s, unless the user copied something else', async () => {
     const { sessions, view } = await setup()
     await expect(sessions.copy(view.sessionId, 'client_secret')).resolves.toEqual({ clearsAfterSeconds: 30 })
-    expect(clipboardText).toBe(SECRET)
+    expect(clipboard.text).toBe(SECRET)
     await vi.advanceTimersByTimeAsync(CLIPBOARD_CLEAR_MS - 1)
-    expect(clipboardText).toBe(SECRET)
+    expect(clipboard.text).toBe(SECRET)
     await vi.advanceTimersByTimeAsync(1)
-    expect(clipboardText).toBe('')
+    expect(clipboard.text).toBe('')
 
     await sessions.copy(view.sessionId, 'client_secret')
-    clipboardText = 'something the user copied later'
+    clipboard.text = 'something the user copied later'
     await vi.advanceTimersByTimeAsync(CLIPBOARD_CLEAR_MS)
-    expect(clipboardText).toBe('something the user copied later')
+    expect(clipboard.text).toBe('something the user copied later')
   })
 
   it('reveals through the main-owned presenter', async () => {

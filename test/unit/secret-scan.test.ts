@@ -76,6 +76,8 @@ describe('secret scan: what main sends the renderer, logs and audits', () => {
     await dispatch('copyCredentialField', { sessionId: view.sessionId, field: 'clientSecret' })
     await dispatch('revealCredentialField', { sessionId: view.sessionId, field: 'clientSecret' })
     await dispatch('saveCredentialProfile', { sessionId: view.sessionId, name: 'OVO profile', tags: ['ovo'] })
+    await dispatch('copyVaultSecret', { id: 'simas', field: 'password' })
+    await dispatch('revealVaultSecret', { id: 'peruri' })
 
     const backupPassphrase = 'backup-passphrase-9931'
     await dispatch('saveVaultBackup', { passphrase: backupPassphrase })
@@ -86,8 +88,8 @@ describe('secret scan: what main sends the renderer, logs and audits', () => {
     await dispatch('deleteVaultItem', { id: 'peruri' })
 
     // The flows really ran: the secret reached the clipboard and the reveal window, from main.
-    expect(clipboardWrites).toEqual([credentialValue])
-    expect(revealed).toEqual([credentialValue])
+    expect(clipboardWrites).toEqual([credentialValue, basicPassword])
+    expect(revealed).toEqual([credentialValue, apiKey])
 
     const { key: generatedKey } = await testCore.core.services.vault.privateKey('generated')
     const vaultKey = await createKeytarSecretStore(testCore.keychainService).get(VAULT_KEY_ACCOUNT)

@@ -3,11 +3,12 @@ import { sameIdentifier, type OtpInbox } from '../otp/otp-inbox'
 import type { Handlers } from './router'
 
 /** The app's OTP webhook and what it received, for the settings card and the Peruri OTP prompt. */
-export function otpHandlers(services: { otpWebhook: AppOtpWebhook; otpInbox: OtpInbox }): Pick<Handlers, 'getOtpWebhook' | 'startOtpWebhook' | 'stopOtpWebhook' | 'receivedOtps'> {
+export function otpHandlers(services: { otpWebhook: AppOtpWebhook; otpInbox: OtpInbox }): Pick<Handlers, 'getOtpWebhook' | 'startOtpWebhook' | 'stopOtpWebhook' | 'ensureOtpWebhookCredentials' | 'receivedOtps'> {
   return {
     getOtpWebhook: () => services.otpWebhook.status(),
     startOtpWebhook: ({ port }) => services.otpWebhook.start(port),
     stopOtpWebhook: () => services.otpWebhook.stop(),
+    ensureOtpWebhookCredentials: () => services.otpWebhook.ensureCredentials(),
     receivedOtps: async ({ identifiers, since }) => {
       const from = new Date(since).getTime()
       const codes = services.otpInbox

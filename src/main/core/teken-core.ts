@@ -36,6 +36,7 @@ import { createOvoOnboarding } from '../onboarding/ovo-onboarding'
 import { createSimasService } from '../providers/simas/simas-service'
 import { createVault } from '../vault/vault'
 import { batchHandlers } from './batch-handlers'
+import { createVaultSecretAccess } from '../vault/vault-secret-access'
 import { createPartnerHandlers } from './partner-handlers'
 import { onboardingHandlers } from './onboarding-handlers'
 import { otpHandlers } from './otp-handlers'
@@ -79,6 +80,8 @@ export function createTekenCore(options: CoreOptions) {
     vault,
     keys: createKeyService({ vault, fileSaver: options.desktop.fileSaver, audit, clock: options.clock }),
     documents,
+    /** Copy and reveal of stored secret values, from main: the clipboard and the reveal window, never the renderer. */
+    vaultSecrets: createVaultSecretAccess({ vault, clipboard: options.desktop.clipboard, secretPresenter: options.desktop.secretPresenter, audit }),
     documentSigning,
     credentials: createCredentialSessions({ vault, clipboard: options.desktop.clipboard, secretPresenter: options.desktop.secretPresenter, clock: options.clock, audit }),
     profiles,
@@ -138,6 +141,11 @@ export function createTekenCore(options: CoreOptions) {
     savePublicKey: async ({ id, format }) => saved(await services.keys.savePublicKey(id, format)),
     savePrivateKey: async ({ id, format, passphrase }) => saved(await services.keys.savePrivateKey(id, format, passphrase)),
     saveVaultBackup: async ({ passphrase }) => saved(await services.keys.saveBackup(passphrase)),
+    copyVaultSecret: ({ id, field }) => services.vaultSecrets.copy(id, field),
+    revealVaultSecret: async ({ id, field }) => {
+      await services.vaultSecrets.reveal(id, field)
+      return { shown: true }
+    },
     importVaultBackup: async ({ base64, passphrase }) => ({ imported: await vault.importBackup(Buffer.from(base64, 'base64'), passphrase) }),
     resetVault: () => vault.reset(),
 

@@ -4,14 +4,15 @@ import { TekenError } from '../../shared/errors'
 import type { AuditLog } from '../audit/audit-log'
 import type { Clock } from '../ports/clock'
 import type { Clipboard, SecretPresenter } from '../ports/desktop'
+import { copySecretToClipboard } from '../security/secret-clipboard'
 import type { Vault } from '../vault/vault'
 import { decryptOvoCredentials, type DecryptCredentialOptions, type DecryptedCredentials } from './ovo-credentials'
 import { maskSecret, parseCredentials, type CredentialField } from './parse-credentials'
 
 /** How long a decrypted result waits for the user to review, copy or save it before main forgets it. */
 export const SESSION_TTL_MS = 10 * 60_000
-/** A copied secret is wiped from the clipboard after this long, if it is still what the clipboard holds. */
-export const CLIPBOARD_CLEAR_MS = 30_000
+/** How long a copied field stays on the clipboard: the one rule every copied secret follows. */
+export { CLIPBOARD_CLEAR_MS } from '../security/secret-clipboard'
 
 export interface CredentialFiles {
   keyFile: { name: string; bytes: Uint8Array }
@@ -90,14 +91,7 @@ export function createCredentialSessions(options: { vault: Vault; clipboard: Cli
     },
 
     async copy(sessionId: string, name: string): Promise<{ clearsAfterSeconds: number }> {
-      const { value } = field(sessionId, name)
-      await options.clipboard.writeText(value)
-      // Clear only if the clipboard still holds our secret: the user may have copied something else since.
-      const timer = setTimeout(() => {
-        void options.clipboard.readText().then((current) => current === value && options.clipboard.clear())
-      }, CLIPBOARD_CLEAR_MS)
-      timer.unref()
-      return { clearsAfterSeconds: CLIPBOARD_CLEAR_MS / 1000 }
+      return copySecretToClipboard(options.clipboard, field(sessionId, name).value)
     },
 
     async reveal(sessionId: string, name: string): Promise<void> {

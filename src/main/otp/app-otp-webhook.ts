@@ -76,6 +76,18 @@ export function createAppOtpWebhook(options: { inbox: OtpInbox; vault: Vault; da
         return status()
       }),
 
+    /**
+     * The vault item with the webhook's Basic-auth login, created now if missing, so the user can
+     * copy its password for SIMAS-ID before ever starting the webhook. If the item was deleted while
+     * the webhook runs, it is made again with the login the running webhook checks.
+     */
+    ensureCredentials: () =>
+      exclusive(async () => {
+        const { created } = await otpWebhookCredentials(options.vault, DEFAULT_OTP_WEBHOOK_CREDENTIALS, true, running?.credentials)
+        const { item } = await options.vault.secret(DEFAULT_OTP_WEBHOOK_CREDENTIALS)
+        return { id: item.id, name: item.name, created }
+      }),
+
     /** The running webhook with its login, for an in-process sender; undefined while it is stopped. */
     target(): OtpWebhookTarget | undefined {
       return running && { url: running.webhook.url, ...running.credentials }

@@ -17,12 +17,13 @@ export const DEFAULT_OTP_WEBHOOK_CREDENTIALS = 'otp-webhook'
 
 /**
  * The webhook's Basic-auth pair from the vault. With `createIfMissing`, a first run creates it
- * (username "simas-id", a random password) so the receiver never runs without authentication.
+ * (username "simas-id", a random password, unless `missingAs` gives the pair to store) so the
+ * receiver never runs without authentication.
  */
-export async function otpWebhookCredentials(vault: Vault, ref: string, createIfMissing: boolean): Promise<{ credentials: BasicCredentials; created: boolean }> {
+export async function otpWebhookCredentials(vault: Vault, ref: string, createIfMissing: boolean, missingAs?: BasicCredentials): Promise<{ credentials: BasicCredentials; created: boolean }> {
   const exists = (await vault.list()).some((item) => item.id === ref || item.name.toLowerCase() === ref.toLowerCase())
   if (exists || !createIfMissing) return { credentials: await basicCredentialsFromVault(vault, ref), created: false }
-  const credentials = { username: 'simas-id', password: randomBytes(18).toString('base64url') }
+  const credentials = missingAs ?? { username: 'simas-id', password: randomBytes(18).toString('base64url') }
   await vault.addSecret({ name: ref, tags: ['simas', 'otp-webhook'], secret: { type: 'basic-auth', ...credentials } })
   return { credentials, created: true }
 }

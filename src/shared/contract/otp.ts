@@ -25,6 +25,11 @@ export const otpChannels = {
   startOtpWebhook: { request: z.object({ port: z.number().int().min(0).max(65535) }).strict(), response: OtpWebhookStatusSchema },
   stopOtpWebhook: { request: z.undefined(), response: OtpWebhookStatusSchema },
   /**
+   * Makes sure the webhook's Basic-auth vault item exists (created with a random password if not)
+   * and names it, so its password can be copied or shown through the vault's channels.
+   */
+  ensureOtpWebhookCredentials: { request: z.undefined(), response: z.object({ id: z.string(), name: z.string(), created: z.boolean() }).strict() },
+  /**
    * The codes the webhook received since `since` for any of `identifiers` (the signer's phone and
    * email), newest first. The code is the signer's own, shown to the signer who waits for it.
    */

@@ -54,6 +54,11 @@ const FileBytes = z.base64().max(16 * 1024 * 1024)
 
 export const SavedFileSchema = z.object({ saved: z.boolean(), path: z.string().optional() }).strict()
 
+/** Which half of a Basic-auth pair to copy or show; a single-value secret names none. */
+export const VaultSecretFieldSchema = z.enum(['username', 'password'])
+export type VaultSecretField = z.infer<typeof VaultSecretFieldSchema>
+const SecretRef = ItemRef.extend({ field: VaultSecretFieldSchema.optional() }).strict()
+
 export const vaultChannels = {
   getVaultStatus: { request: z.undefined(), response: VaultStatusSchema },
   listVaultItems: { request: z.undefined(), response: z.array(VaultItemSummarySchema) },
@@ -86,6 +91,10 @@ export const vaultChannels = {
     response: z.object({ fileName: z.string(), base64: z.string(), text: z.string().optional(), fingerprint: z.string() }).strict(),
   },
   savePublicKey: { request: ItemRef.extend({ format: PublicKeyFormatSchema }).strict(), response: SavedFileSchema },
+  /** Main puts the value on the OS clipboard (cleared after a while); private keys and partner profiles are refused. */
+  copyVaultSecret: { request: SecretRef, response: z.object({ clearsAfterSeconds: z.number().int() }).strict() },
+  /** Main shows the value in a window it owns; the value never crosses to the renderer. */
+  revealVaultSecret: { request: SecretRef, response: z.object({ shown: z.literal(true) }).strict() },
   savePrivateKey: { request: ItemRef.extend({ format: z.enum(['pkcs8-encrypted', 'pkcs12']), passphrase: Passphrase.min(8) }).strict(), response: SavedFileSchema },
   saveVaultBackup: { request: z.object({ passphrase: Passphrase.min(8) }).strict(), response: SavedFileSchema },
   importVaultBackup: {

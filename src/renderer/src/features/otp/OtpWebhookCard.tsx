@@ -1,12 +1,13 @@
 import { useEffect, useId, useState, type FormEvent } from 'react'
 import { useT } from '../../i18n/useT'
-import { useOtpWebhook } from '../../stores'
+import { useOtpWebhook, useToasts } from '../../stores'
 
 /** Settings: SIMAS-ID's OTP webhook, run by the app so that codes reach the OTP prompt by themselves. */
 export function OtpWebhookCard() {
   const t = useT()
   const titleId = useId()
-  const { status, busy, refresh, start, stop } = useOtpWebhook()
+  const { status, busy, refresh, start, stop, copyCredential, revealCredential } = useOtpWebhook()
+  const push = useToasts((state) => state.push)
   // What the user typed; until then, the port main reports.
   const [typedPort, setTypedPort] = useState<string>()
   useEffect(() => void refresh(), [refresh])
@@ -16,6 +17,11 @@ export function OtpWebhookCard() {
     event.preventDefault()
     await start(Number(port))
     setTypedPort(undefined)
+  }
+
+  async function copyPassword() {
+    const seconds = await copyCredential('password')
+    if (seconds) push({ kind: 'info', title: t('otpWebhook.passwordCopied', { seconds }) })
   }
 
   return (
@@ -37,7 +43,18 @@ export function OtpWebhookCard() {
               </>
             )}
             <dt>{t('otpWebhook.credentials')}</dt>
-            <dd>{t('otpWebhook.credentials.value', { name: status.credentialsName })}</dd>
+            <dd>
+              {t('otpWebhook.credentials.value', { name: status.credentialsName })}
+              {/* Main copies or shows the password; it never reaches this page. */}
+              <div className="row-actions">
+                <button type="button" onClick={() => void copyPassword()}>
+                  {t('otpWebhook.copyPassword')}
+                </button>
+                <button type="button" onClick={() => void revealCredential('password')}>
+                  {t('otpWebhook.showPassword')}
+                </button>
+              </div>
+            </dd>
           </dl>
           <form className="form-row" onSubmit={(event) => void submit(event)}>
             <label>

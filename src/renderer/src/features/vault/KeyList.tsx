@@ -1,13 +1,55 @@
 import { useState } from 'react'
-import type { VaultItemSummary } from '../../../../shared/contract'
+import type { VaultItemSummary, VaultSecretField } from '../../../../shared/contract'
 import { formatWib } from '../../../../shared/time'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { useT } from '../../i18n/useT'
-import { useSettings, useVault } from '../../stores'
+import { useSettings, useToasts, useVault } from '../../stores'
 import { PrivateKeyExport } from './PrivateKeyExport'
 import { PublicKeyExport } from './PublicKeyExport'
 
 const isKey = (item: VaultItemSummary) => item.type === 'private-key' || item.type === 'identity'
+/** One secret value main may copy or show (never a private key, never a partner profile's fields). */
+const isSingleValue = (item: VaultItemSummary) => item.type === 'api-key' || item.type === 'client-secret' || item.type === 'hmac-key'
+
+/** Copy and Show for a stored secret value: main copies it to the clipboard or shows it in its own window. */
+function SecretActions({ item }: { item: VaultItemSummary }) {
+  const t = useT()
+  const push = useToasts((state) => state.push)
+  const copySecret = useVault((state) => state.copySecret)
+  const revealSecret = useVault((state) => state.revealSecret)
+
+  async function copy(field?: VaultSecretField) {
+    const seconds = await copySecret(item.id, field)
+    const name = field ? `${item.name} (${t(`vault.field.${field}`)})` : item.name
+    if (seconds) push({ kind: 'info', title: t('vault.secretCopied', { name, seconds }) })
+  }
+
+  if (item.type === 'basic-auth')
+    return (
+      <>
+        <button type="button" onClick={() => void copy('username')} aria-label={`${t('vault.copyUsername')}: ${item.name}`}>
+          {t('vault.copyUsername')}
+        </button>
+        <button type="button" onClick={() => void copy('password')} aria-label={`${t('vault.copyPassword')}: ${item.name}`}>
+          {t('vault.copyPassword')}
+        </button>
+        <button type="button" onClick={() => void revealSecret(item.id, 'password')} aria-label={`${t('vault.showPassword')}: ${item.name}`}>
+          {t('vault.showPassword')}
+        </button>
+      </>
+    )
+  if (!isSingleValue(item)) return null
+  return (
+    <>
+      <button type="button" onClick={() => void copy()} aria-label={`${t('common.copy')}: ${item.name}`}>
+        {t('common.copy')}
+      </button>
+      <button type="button" onClick={() => void revealSecret(item.id)} aria-label={`${t('vault.show')}: ${item.name}`}>
+        {t('vault.show')}
+      </button>
+    </>
+  )
+}
 
 export function KeyList() {
   const t = useT()
@@ -73,6 +115,7 @@ export function KeyList() {
                     </button>
                   </>
                 )}
+                <SecretActions item={item} />
                 <button type="button" className="danger-outline" onClick={() => setDeleting(item)} aria-label={`${t('vault.delete')}: ${item.name}`}>
                   {t('vault.delete')}
                 </button>

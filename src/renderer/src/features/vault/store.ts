@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import type { TekenApi } from '../../../../shared/api'
-import type { VaultItemSummary, VaultStatus } from '../../../../shared/contract'
+import type { VaultItemSummary, VaultSecretField, VaultStatus } from '../../../../shared/contract'
 import type { IpcResult } from '../../../../shared/errors'
 import { valueOrReport, type ReportError } from '../../lib/ipc'
 
@@ -17,6 +17,10 @@ export interface VaultState {
   publicKey(id: string, format: PublicKeyFormat): Promise<{ fileName: string; text?: string; fingerprint: string } | undefined>
   savePublicKey(id: string, format: PublicKeyFormat): Promise<string | undefined>
   savePrivateKey(id: string, format: 'pkcs8-encrypted' | 'pkcs12', passphrase: string): Promise<string | undefined>
+  /** Main copies a secret value (or one half of a Basic-auth pair) to the clipboard; resolves with the seconds until it is cleared. */
+  copySecret(id: string, field?: VaultSecretField): Promise<number | undefined>
+  /** Main shows a secret value in a window it owns; the value never reaches this page. */
+  revealSecret(id: string, field?: VaultSecretField): Promise<boolean>
   saveBackup(passphrase: string): Promise<string | undefined>
   importBackup(file: { base64: string }, passphrase: string): Promise<VaultItemSummary[] | undefined>
   reset(): Promise<boolean>
@@ -51,6 +55,8 @@ export const createVaultStore = (api: TekenApi, onError: ReportError) =>
       publicKey: (id, format) => run(api.exportPublicKey({ id, format })),
       savePublicKey: async (id, format) => savedPath(await run(api.savePublicKey({ id, format }))),
       savePrivateKey: async (id, format, passphrase) => savedPath(await run(api.savePrivateKey({ id, format, passphrase }))),
+      copySecret: async (id, field) => (await run(api.copyVaultSecret({ id, ...(field ? { field } : {}) })))?.clearsAfterSeconds,
+      revealSecret: async (id, field) => (await run(api.revealVaultSecret({ id, ...(field ? { field } : {}) }))) !== undefined,
       saveBackup: async (passphrase) => savedPath(await run(api.saveVaultBackup({ passphrase }))),
       importBackup: async (file, passphrase) => (await run(api.importVaultBackup({ base64: file.base64, passphrase }), true))?.imported,
       reset: async () => (await run(api.resetVault({ confirm: 'RESET' }), true)) !== undefined,
