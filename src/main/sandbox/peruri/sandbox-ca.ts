@@ -66,8 +66,7 @@ function buildCertificate(input: {
 }): string {
   const certificate = forge.pki.createCertificate()
   certificate.publicKey = forge.pki.publicKeyFromPem(input.publicKey.export({ type: 'spki', format: 'pem' }).toString())
-  // A positive serial: the high bit cleared so DER does not read it as negative.
-  certificate.serialNumber = `0${randomBytes(15).toString('hex')}`
+  certificate.serialNumber = certificateSerialHex(randomBytes(16))
   certificate.validity.notBefore = new Date(input.now.getTime() - 60_000)
   certificate.validity.notAfter = new Date(input.now.getTime() + input.years * 365 * 24 * 3600_000)
   certificate.setSubject(input.subject)
@@ -94,3 +93,14 @@ function buildCertificate(input: {
 }
 
 const pem = (key: KeyObject) => key.export({ type: 'pkcs8', format: 'pem' }).toString()
+
+/**
+ * A random certificate serial (RFC 5280: positive, at most 20 octets) that is also minimal DER: the
+ * first octet has its high bit clear (positive) and is never zero (a leading zero octet before one
+ * below 0x80 is "illegal padding" to OpenSSL, which then refuses the whole certificate).
+ */
+export function certificateSerialHex(random: Buffer): string {
+  const serial = Buffer.from(random)
+  serial[0] = (serial[0]! & 0x7f) | 0x40
+  return serial.toString('hex')
+}
