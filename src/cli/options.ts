@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander'
+import { REQUEST_METHODS, type RequestMethod } from '../shared/contract'
 import { TekenError } from '../shared/errors'
 import type { SignatureBoxPlacement } from '../main/pdf/sign'
 import type { PdfRect } from '../shared/pdf-types'
@@ -18,6 +19,13 @@ export const rectOption = (value: string): PdfRect => {
 export const portOption = (value: string): number => {
   if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('use a port number from 0 to 65535')
   return Number(value)
+}
+
+/** An HTTP method a partner request may use, in any case on the command line. */
+export const methodOption = (value: string): RequestMethod => {
+  const method = value.toUpperCase() as RequestMethod
+  if (!REQUEST_METHODS.includes(method)) throw new InvalidArgumentError(`use one of ${REQUEST_METHODS.join(', ')}`)
+  return method
 }
 
 /** Repeatable options (`--order 1 --order 2`). */

@@ -75,6 +75,7 @@ export const ERROR_CODES = [
   'ONBOARDING_PARTNER_EXISTS',
   // The embedded simulators (src/main/sandbox)
   'SANDBOX_ONLY',
+  'SANDBOX_STATE_INVALID',
   // Batches (src/main/batch)
   'BATCH_INPUT_EMPTY',
   'BATCH_JOURNAL_INVALID',

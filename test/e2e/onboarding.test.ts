@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createFetchHttpClient } from '../../src/main/ports/http-client'
 import { basicCredentialsFromVault } from '../../src/main/providers/simas/basic-auth'
 import { createSimasKycClient } from '../../src/main/providers/simas/kyc-client'
+import { SANDBOX_KYC_PHONE, SANDBOX_SIMAS_KYC_ITEM } from '../../src/main/sandbox/sandbox-host'
 import { SANDBOX_DEMO_SIGNERS } from '../../src/main/sandbox/peruri/sandbox-state'
 import { startSimasSandbox } from '../../src/main/sandbox/simas/simas-sandbox'
 import { specimenPng } from '../unit/pdf/sign/support'
@@ -146,7 +147,12 @@ describe('Onboarding, the OTP webhook and KYC pre-fill in Chromium', () => {
       await page.keyboard.press('Alt+4')
       await page.getByRole('heading', { level: 1, name: 'Penyedia' }).waitFor()
       const kyc = page.getByTestId('kyc-prefill')
+      // The built-in sandbox profile is listed first; this test fills through the profile it set up.
+      await kyc.getByLabel('Profil SIMAS-ID').locator('option', { hasText: 'nanovest-e2e (nanovest)' }).waitFor({ state: 'attached' })
+      await kyc.getByLabel('Profil SIMAS-ID').selectOption({ label: 'nanovest-e2e (nanovest)' })
       await expect.poll(() => kyc.getByLabel('Profil SIMAS-ID').locator('option:checked').textContent()).toBe('nanovest-e2e (nanovest)')
+      // The sandbox hint belongs to the built-in profile only.
+      await expect(kyc.getByTestId('kyc-sandbox-hint').count()).resolves.toBe(0)
       await kyc.getByLabel('Nomor telepon').fill('081234567890')
       await kyc.getByRole('button', { name: 'Isi formulir dari KYC' }).click()
       await kyc.getByTestId('kyc-result').getByText('Tidak ada di data KYC, isi sendiri: Tempat lahir, Jenis kelamin, Alamat, Kota/kabupaten, Provinsi.').waitFor()
@@ -177,5 +183,66 @@ describe('Onboarding, the OTP webhook and KYC pre-fill in Chromium', () => {
     } finally {
       await simas.close()
     }
+  })
+})
+
+describe('KYC pre-fill from the first start, in Chromium', () => {
+  let app: BrowserApp
+
+  beforeAll(async () => {
+    app = await startBrowserApp()
+  })
+  afterAll(() => app?.close())
+
+  it('fills the Peruri registration from a fresh data folder with the built-in SIMAS-ID sandbox profile, registers the applicant, and its KYC login never reaches the page', async () => {
+    const { testCore } = app
+    // Nothing set up: no SIMAS-ID profile, no KYC vault item.
+    expect(await testCore.core.services.profiles.list('simas')).toEqual([])
+    expect((await testCore.core.services.vault.list()).map((item) => item.name)).not.toContain(SANDBOX_SIMAS_KYC_ITEM)
+    const { page, consoleProblems, framesToPage } = await app.openPage({ viewport: { width: 1400, height: 900 } })
+    await page.getByRole('heading', { level: 1, name: 'Dokumen' }).waitFor()
+
+    await page.keyboard.press('Alt+4')
+    await page.getByRole('heading', { level: 1, name: 'Penyedia' }).waitFor()
+    const kyc = page.getByTestId('kyc-prefill')
+    const profiles = kyc.getByLabel('Profil SIMAS-ID')
+    await expect.poll(() => profiles.locator('option:checked').textContent()).toBe('SIMAS-ID sandbox (nanovest)')
+    await expect(profiles.locator('option').allTextContents()).resolves.toEqual(['SIMAS-ID sandbox (nanovest)'])
+    // The hint says what to type.
+    await expect(kyc.getByTestId('kyc-sandbox-hint').textContent()).resolves.toBe('Di sandbox, coba 081200000003: SIMAS-ID sandbox punya data KYC orang contoh ini.')
+    expect(SANDBOX_KYC_PHONE).toBe('081200000003')
+
+    await kyc.getByLabel('Nomor telepon').fill(SANDBOX_KYC_PHONE)
+    await kyc.getByRole('button', { name: 'Isi formulir dari KYC' }).click()
+    await kyc.getByTestId('kyc-result').getByText('Diisi dari data KYC: Nama lengkap (sesuai KTP), Email, Nomor HP, NIK (16 digit), Tanggal lahir.', { exact: false }).waitFor()
+    await kyc.getByTestId('kyc-result').getByText('Tidak ada di data KYC, isi sendiri: Tempat lahir, Jenis kelamin, Alamat, Kota/kabupaten, Provinsi.').waitFor()
+
+    const form = page.getByTestId('peruri-registration')
+    const valueOf = (label: string, exact = false) => form.getByLabel(label, { exact }).inputValue()
+    await expect(valueOf('Nama lengkap (sesuai KTP)')).resolves.toBe('Rina Wulandari')
+    await expect(valueOf('Email', true)).resolves.toBe('rina.wulandari@sandbox.teken.id')
+    await expect(valueOf('Nomor HP')).resolves.toBe('6281200000003')
+    await expect(valueOf('NIK (16 digit)')).resolves.toBe('3171015708930003')
+    await expect(valueOf('Tanggal lahir')).resolves.toBe('1993-08-17')
+    for (const lacking of ['Tempat lahir', 'Alamat', 'Kota/kabupaten', 'Provinsi']) await expect(valueOf(lacking), lacking).resolves.toBe('')
+
+    // The person fills in what the record lacks, and the Peruri sandbox registers her.
+    await form.getByLabel('Jenis kelamin').selectOption('F')
+    await form.getByLabel('Tempat lahir').fill('Semarang')
+    await form.getByLabel('Alamat').fill('Jl. Pemuda 12')
+    await form.getByLabel('Kota/kabupaten').fill('Semarang')
+    await form.getByLabel('Provinsi').fill('Jawa Tengah')
+    await form.getByTestId('ktp-photo').locator('input[type=file]').setInputFiles({ name: 'ktp.png', mimeType: 'image/png', buffer: specimenPng() })
+    await form.getByRole('button', { name: 'Daftarkan' }).click()
+    await page.getByRole('heading', { name: /Pendaftaran penanda tangan ✓ Selesai/ }).waitFor()
+
+    // The KYC login was generated into the vault on first use, and no frame to the page carried its password.
+    const { password } = await basicCredentialsFromVault(testCore.core.services.vault, SANDBOX_SIMAS_KYC_ITEM)
+    expect(password.length).toBeGreaterThanOrEqual(32)
+    // The scan is not vacuous: the page got the profile list and the filled record.
+    expect(framesToPage.some((frame) => frame.includes('SIMAS-ID sandbox') && frame.includes('081200000003'))).toBe(true)
+    expect(framesToPage.some((frame) => frame.includes('3171015708930003'))).toBe(true)
+    expect(framesToPage.some((frame) => frame.includes(password))).toBe(false)
+    expect(consoleProblems).toEqual([])
   })
 })

@@ -1,6 +1,7 @@
+import { createHmac } from 'node:crypto'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { sandboxSnapKeyItem, sandboxSnapSecretItem, SANDBOX_SIMAS_SECRET_ITEM } from '../../src/main/sandbox/sandbox-host'
+import { SANDBOX_MYVALUE_SECRET_ITEM, sandboxSnapKeyItem, sandboxSnapSecretItem, SANDBOX_SIMAS_SECRET_ITEM } from '../../src/main/sandbox/sandbox-host'
 import { startBrowserApp, type BrowserApp } from '../support/browser-app'
 import type { TestCore } from '../support/core'
 
@@ -43,6 +44,11 @@ describe('Partner APIs in Chromium: the API workbench and the token inspector on
   })
 
   const workbench = () => page.getByTestId('api-workbench')
+  async function myValueSecret(): Promise<string> {
+    const { secret } = await testCore.core.services.vault.secret(SANDBOX_MYVALUE_SECRET_ITEM)
+    if (secret.kind !== 'value') throw new Error('the MyValue sandbox secret is not a value')
+    return secret.value
+  }
   const response = () => page.getByTestId('workbench-response')
   async function signAndSend(): Promise<void> {
     await workbench().getByRole('button', { name: 'Tanda tangani & pratinjau' }).click()
@@ -112,6 +118,42 @@ describe('Partner APIs in Chromium: the API workbench and the token inspector on
     await signAndSend()
     await expect(response().getByTestId('workbench-response-code').textContent()).resolves.toBe('4011101 — HTTP 401 · layanan 11 (Balance Inquiry) · kasus 01')
     await expect(response().getByTestId('workbench-response-meaning').textContent()).resolves.toMatch(/^Invalid token \(B2B\)/)
+    expect(consoleProblems).toEqual([])
+  })
+
+  it('composes a MyValue call, states the assumed signature, shows the exact body signed, and the MyValue sandbox accepts it', async () => {
+    await workbench().getByLabel(/^Profil/).selectOption({ label: 'MyValue sandbox (bawaan)' })
+    await workbench().getByTestId('workbench-myvalue-assumption').getByText(/Teken mengasumsikan HMAC-SHA256 atas byte body permintaan/).waitFor()
+    // SNAP's own fields are not part of a MyValue request.
+    await expect(workbench().getByLabel('Permintaan').count()).resolves.toBe(0)
+    await expect(workbench().getByLabel('Token akses').count()).resolves.toBe(0)
+    await expect(workbench().getByLabel('Path').inputValue()).resolves.toBe('/v1/partner/signature-check')
+    const body = '{ "phone_number": "6281234567890",  "note": "spasi  tetap" }'
+    await workbench().getByLabel('Path').fill('/v1/points/inquiry')
+    await workbench().getByLabel('Body (JSON)').fill(body)
+    await workbench().getByRole('button', { name: 'Tanda tangani & pratinjau' }).click()
+
+    const preview = page.getByTestId('workbench-preview')
+    // Signed byte for byte as typed: nothing is minified.
+    await expect(preview.getByTestId('workbench-string-to-sign').textContent()).resolves.toBe(body)
+    const expected = createHmac('sha256', await myValueSecret()).update(body).digest('hex')
+    await expect(preview.getByTestId('workbench-signature').textContent()).resolves.toBe(expected)
+    await preview.getByRole('heading', { name: 'Tanda tangan (HMAC-SHA256 dengan client secret)' }).waitFor()
+    const headers = (await preview.getByTestId('workbench-headers').textContent())!
+    expect(headers).toContain('X-Client-IdMYVALUE-SANDBOX-PARTNER')
+    expect(headers).toContain(`X-Signature${expected}`)
+    await preview.getByRole('button', { name: 'Salin sebagai curl' }).click()
+    await page.getByRole('status').getByText('Perintah curl disalin.', { exact: true }).waitFor()
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toContain(`-H 'X-Signature: ${expected}'`)
+
+    await preview.getByRole('button', { name: 'Kirim' }).click()
+    await response().waitFor()
+    await response().getByText('MyValue tidak mendokumentasikan kode respons; lihat status HTTP dan body.').waitFor()
+    await expect(response().getByTestId('workbench-response-body').textContent()).resolves.toContain('"code": "SUCCESS"')
+
+    // Back to SNAP: its request is as it was left.
+    await workbench().getByLabel(/^Profil/).selectOption({ label: 'Ifortepay sandbox (bawaan)' })
+    await expect(workbench().getByLabel('Path').inputValue()).resolves.toBe('/v1.0/balance-inquiry')
     expect(consoleProblems).toEqual([])
   })
 
@@ -185,11 +227,13 @@ describe('Partner APIs in Chromium: the API workbench and the token inspector on
     }
     const { secret: simasSecret } = await vault.secret(SANDBOX_SIMAS_SECRET_ITEM)
     if (simasSecret.kind === 'value') secrets.push(simasSecret.value)
+    secrets.push(await myValueSecret())
     expect(secrets.length).toBeGreaterThan(20)
     expect(issuedTokens.length).toBeGreaterThan(0)
     const frames = framesOfEveryPage.flat().join('\n')
     // The scan is not vacuous: the pages got signed previews, answers and token reports.
     expect(frames).toContain('X-SIGNATURE')
+    expect(frames).toContain('X-Client-Id')
     expect(frames).toContain('2001100')
     expect(frames).toContain('2007300')
     expect(frames).toContain('does not match')

@@ -7,15 +7,7 @@ import { TekenError } from '../../shared/errors'
 import { formatWib } from '../../shared/time'
 import type { CliContext } from '../context'
 import { readInput } from '../files'
-import { portOption, untilStopped } from '../options'
-
-const METHODS: SnapMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
-
-const methodOption = (value: string) => {
-  const method = value.toUpperCase() as SnapMethod
-  if (!METHODS.includes(method)) throw new InvalidArgumentError(`use one of ${METHODS.join(', ')}`)
-  return method
-}
+import { methodOption, portOption, untilStopped } from '../options'
 
 const secondsOption = (value: string) => {
   const seconds = Number(value)

@@ -33,10 +33,11 @@ import { SANDBOX_DEMO_SIGNERS } from '../sandbox/peruri/sandbox-state'
 import { createOtpInbox } from '../otp/otp-inbox'
 import { createAppOtpWebhook } from '../otp/app-otp-webhook'
 import { createOvoOnboarding } from '../onboarding/ovo-onboarding'
+import { createMyValueClient } from '../providers/myvalue/myvalue-client'
 import { createSimasService } from '../providers/simas/simas-service'
 import { createVault } from '../vault/vault'
-import { batchHandlers } from './batch-handlers'
 import { createVaultSecretAccess } from '../vault/vault-secret-access'
+import { batchHandlers } from './batch-handlers'
 import { createPartnerHandlers } from './partner-handlers'
 import { onboardingHandlers } from './onboarding-handlers'
 import { otpHandlers } from './otp-handlers'
@@ -79,9 +80,9 @@ export function createTekenCore(options: CoreOptions) {
     audit,
     vault,
     keys: createKeyService({ vault, fileSaver: options.desktop.fileSaver, audit, clock: options.clock }),
-    documents,
     /** Copy and reveal of stored secret values, from main: the clipboard and the reveal window, never the renderer. */
     vaultSecrets: createVaultSecretAccess({ vault, clipboard: options.desktop.clipboard, secretPresenter: options.desktop.secretPresenter, audit }),
+    documents,
     documentSigning,
     credentials: createCredentialSessions({ vault, clipboard: options.desktop.clipboard, secretPresenter: options.desktop.secretPresenter, clock: options.clock, audit }),
     profiles,
@@ -94,6 +95,7 @@ export function createTekenCore(options: CoreOptions) {
     otpWebhook,
     ovoOnboarding: createOvoOnboarding({ dataDir: options.dataDir, clock: options.clock, vault }),
     simas: createSimasService({ profiles, vault, http: options.http, clock: options.clock }),
+    myvalue: createMyValueClient({ vault, profiles, audit }),
     /** The e-KYC screen arms it just before recording; the Electron permission handler asks it. */
     camera: createCameraGrant(options.clock),
     /** Bulk batches run in this process, each with its journal in the data folder's `batches/`. */
@@ -139,13 +141,13 @@ export function createTekenCore(options: CoreOptions) {
       return { fileName: exported.fileName, base64: exported.bytes.toString('base64'), fingerprint: exported.fingerprint, ...(isPem ? { text: exported.bytes.toString('utf8') } : {}) }
     },
     savePublicKey: async ({ id, format }) => saved(await services.keys.savePublicKey(id, format)),
-    savePrivateKey: async ({ id, format, passphrase }) => saved(await services.keys.savePrivateKey(id, format, passphrase)),
-    saveVaultBackup: async ({ passphrase }) => saved(await services.keys.saveBackup(passphrase)),
     copyVaultSecret: ({ id, field }) => services.vaultSecrets.copy(id, field),
     revealVaultSecret: async ({ id, field }) => {
       await services.vaultSecrets.reveal(id, field)
       return { shown: true }
     },
+    savePrivateKey: async ({ id, format, passphrase }) => saved(await services.keys.savePrivateKey(id, format, passphrase)),
+    saveVaultBackup: async ({ passphrase }) => saved(await services.keys.saveBackup(passphrase)),
     importVaultBackup: async ({ base64, passphrase }) => ({ imported: await vault.importBackup(Buffer.from(base64, 'base64'), passphrase) }),
     resetVault: () => vault.reset(),
 
@@ -213,7 +215,7 @@ export function createTekenCore(options: CoreOptions) {
     ...batchHandlers(services.batches, options.desktop.pathOpener),
     ...createPartnerHandlers({ ...services, http: options.http, clock: options.clock }),
     ...otpHandlers(services),
-    ...onboardingHandlers(services),
+    ...onboardingHandlers({ ...services, http: options.http, clock: options.clock }),
   }
 
   const router: Router = createRouter(handlers, options.log)

@@ -161,3 +161,9 @@ function send(response: ServerResponse, result: SandboxResponse): void {
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** A request header's value; Node lower-cases incoming header names. */
+export function requestHeader(request: SandboxRequest, name: string): string | undefined {
+  const value = request.headers[name.toLowerCase()]
+  return Array.isArray(value) ? value[0] : value
+}

@@ -82,8 +82,14 @@ export const onboardingChannels = {
   linkOvoStepItem: { request: StepRef.extend({ itemId: z.string().min(1).max(100) }).strict(), response: Partners },
   unlinkOvoStepItem: { request: StepRef.extend({ itemId: z.string().min(1).max(100) }).strict(), response: Partners },
 
-  /** SIMAS-ID profiles that can read common-KYC (an API base URL and a vault item with the KYC client id/secret). */
-  listKycProfiles: { request: z.undefined(), response: z.object({ profiles: z.array(z.object({ name: z.string(), clientId: z.string() }).strict()) }).strict() },
+  /**
+   * SIMAS-ID profiles that can read common-KYC (an API base URL and a vault item with the KYC client
+   * id/secret): the built-in sandbox profile first, with the number of the person its sandbox knows.
+   */
+  listKycProfiles: {
+    request: z.undefined(),
+    response: z.object({ profiles: z.array(z.object({ name: z.string(), clientId: z.string(), sandboxPhoneNumber: z.string().optional() }).strict()) }).strict(),
+  },
   /** Peruri's registration fields from the common-KYC record for a phone number; only what the form needs crosses. */
   kycPrefillRegistration: {
     request: z.object({ profile: z.string().min(1).max(64), phoneNumber: z.string().trim().regex(/^\+?[0-9][0-9 -]{6,20}$/, 'a phone number') }).strict(),

@@ -5,11 +5,12 @@ const ProfileName = z.string().min(1).max(100)
 const AccessToken = z.string().trim().min(1).max(16_384)
 const JsonObject = z.record(z.string(), z.unknown())
 
-export const SNAP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
+export const REQUEST_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
+export type RequestMethod = (typeof REQUEST_METHODS)[number]
 export const SNAP_SERVICE_SIGNATURES = ['symmetric', 'asymmetric'] as const
-/** Where a SNAP request goes: the embedded sandbox (with the profile's partner registered), or the profile's own base URL. */
-export const SNAP_TARGETS = ['sandbox', 'endpoint'] as const
-export type SnapTarget = (typeof SNAP_TARGETS)[number]
+/** Where a partner request goes: the embedded sandbox (with the profile's partner registered), or the profile's own base URL. */
+export const PARTNER_TARGETS = ['sandbox', 'endpoint'] as const
+export type PartnerTarget = (typeof PARTNER_TARGETS)[number]
 /** The two SNAP requests a partner signs: the B2B token grant, and a transaction (service) call. */
 export const SNAP_REQUEST_KINDS = ['access-token', 'service'] as const
 export type SnapRequestKind = (typeof SNAP_REQUEST_KINDS)[number]
@@ -30,10 +31,28 @@ export type SnapProfileView = z.infer<typeof SnapProfileViewSchema>
 export const SimasProfileViewSchema = z.object({ name: z.string(), clientId: z.string(), baseUrl: z.string(), checkAzp: z.boolean(), builtIn: z.boolean() }).strict()
 export type SimasProfileView = z.infer<typeof SimasProfileViewSchema>
 
-/** A signed SNAP request as main will send it; the access token is masked and the client secret is never part of it. */
-export const SnapRequestPreviewSchema = z
+export const MYVALUE_SIGNATURE_ALGORITHMS = ['hmac-sha256', 'sha256-plain'] as const
+
+export const MyValueProfileViewSchema = z
   .object({
-    method: z.enum(SNAP_METHODS),
+    name: z.string(),
+    /** The External API base the profile's environment (or override) names; "embedded" for the built-in profile. */
+    baseUrl: z.string(),
+    clientId: z.string(),
+    signatureAlgorithm: z.enum(MYVALUE_SIGNATURE_ALGORITHMS),
+    builtIn: z.boolean(),
+  })
+  .strict()
+export type MyValueProfileView = z.infer<typeof MyValueProfileViewSchema>
+
+const RequestSample = z.object({ path: z.string(), body: z.string() }).strict()
+const RequestPath = z.string().trim().startsWith('/').max(2048)
+const RequestBody = z.string().max(1_000_000)
+
+/** A signed partner request as main will send it; an access token is masked and a client secret is never part of it. */
+export const SignedRequestPreviewSchema = z
+  .object({
+    method: z.enum(REQUEST_METHODS),
     url: z.string(),
     headers: z.record(z.string(), z.string()),
     body: z.string(),
@@ -43,16 +62,20 @@ export const SnapRequestPreviewSchema = z
     bodySha256: z.string().optional(),
     /** The bearer token is `$SNAP_ACCESS_TOKEN` in it, so it can go to the clipboard as is. */
     curl: z.string(),
+    /** MyValue: how the payload signature was made (seed 004 does not say; the UI states Teken's assumption). */
+    signatureAlgorithm: z.enum(MYVALUE_SIGNATURE_ALGORITHMS).optional(),
   })
   .strict()
-export type SnapRequestPreviewView = z.infer<typeof SnapRequestPreviewSchema>
+export type SignedRequestPreviewView = z.infer<typeof SignedRequestPreviewSchema>
+/** A signed request main keeps, to be sent once by its id. */
+const SignedRequestSchema = z.object({ previewId: z.uuid(), preview: SignedRequestPreviewSchema }).strict()
 
 export const SnapResponseCodeViewSchema = z
   .object({ code: z.string(), httpStatus: z.number().int(), serviceCode: z.string(), caseCode: z.string(), service: z.string().optional(), meaning: z.string() })
   .strict()
 export type SnapResponseCodeView = z.infer<typeof SnapResponseCodeViewSchema>
 
-export const SnapResponseViewSchema = z
+export const PartnerResponseViewSchema = z
   .object({
     httpStatus: z.number().int(),
     responseCode: SnapResponseCodeViewSchema.optional(),
@@ -61,7 +84,7 @@ export const SnapResponseViewSchema = z
     body: z.string(),
   })
   .strict()
-export type SnapResponseView = z.infer<typeof SnapResponseViewSchema>
+export type PartnerResponseView = z.infer<typeof PartnerResponseViewSchema>
 
 /** Mirrors `TOKEN_CHECKS` of the SIMAS-ID validator; a unit test keeps the two equal. */
 export const SIMAS_TOKEN_CHECKS = ['format', 'algorithm', 'signature', 'issuer', 'expiry', 'not-before', 'audience', 'authorized-party'] as const
@@ -84,17 +107,18 @@ export type SandboxTokenKind = (typeof SANDBOX_TOKEN_KINDS)[number]
 const SimasTokenRequest = z.object({ profile: ProfileName, token: AccessToken }).strict()
 
 export const partnerChannels = {
-  /** The built-in sandbox profiles and the user's own SNAP and SIMAS-ID profiles. */
+  /** The built-in sandbox profiles and the user's own SNAP, SIMAS-ID and MyValue profiles. */
   listPartnerProfiles: {
     request: z.undefined(),
     response: z
       .object({
         snap: z.array(SnapProfileViewSchema),
         simas: z.array(SimasProfileViewSchema),
+        myvalue: z.array(MyValueProfileViewSchema),
         /** Where requests go by default: the sandbox while the app's environment switch says Sandbox. */
-        preferredTarget: z.enum(SNAP_TARGETS),
-        /** The embedded SNAP sandbox's sample transaction, to start composing from. */
-        sample: z.object({ path: z.string(), body: z.string() }).strict(),
+        preferredTarget: z.enum(PARTNER_TARGETS),
+        /** A request each embedded sandbox answers, to start composing from. */
+        samples: z.object({ snap: RequestSample, myvalue: RequestSample }).strict(),
       })
       .strict(),
   },
@@ -107,19 +131,32 @@ export const partnerChannels = {
     request: z
       .object({
         profile: ProfileName,
-        target: z.enum(SNAP_TARGETS),
+        target: z.enum(PARTNER_TARGETS),
         kind: z.enum(SNAP_REQUEST_KINDS),
         serviceSignature: z.enum(SNAP_SERVICE_SIGNATURES),
-        method: z.enum(SNAP_METHODS),
-        path: z.string().trim().startsWith('/').max(2048),
-        body: z.string().max(1_000_000),
+        method: z.enum(REQUEST_METHODS),
+        path: RequestPath,
+        body: RequestBody,
         accessToken: AccessToken.optional(),
       })
       .strict(),
-    response: z.object({ previewId: z.uuid(), preview: SnapRequestPreviewSchema }).strict(),
+    response: SignedRequestSchema,
   },
-  /** Sends a previewed request, once, exactly as previewed. */
-  sendSnapRequest: { request: z.object({ previewId: z.uuid() }).strict(), response: SnapResponseViewSchema },
+  /** Signs a MyValue request without sending it, kept in main under `previewId` like a SNAP one. */
+  previewMyValueRequest: {
+    request: z
+      .object({
+        profile: ProfileName,
+        target: z.enum(PARTNER_TARGETS),
+        method: z.enum(REQUEST_METHODS),
+        path: RequestPath,
+        body: RequestBody,
+      })
+      .strict(),
+    response: SignedRequestSchema,
+  },
+  /** Sends a previewed SNAP or MyValue request, once, exactly as previewed. */
+  sendSignedRequest: { request: z.object({ previewId: z.uuid() }).strict(), response: PartnerResponseViewSchema },
 
   /** The SIMAS-ID validator's report: one line per check, with the reason. */
   inspectSimasToken: { request: SimasTokenRequest, response: TokenReportViewSchema },

@@ -7,7 +7,7 @@ import { VAULT_KEY_ACCOUNT } from '../../../src/main/vault/vault'
 import { createCli } from '../../support/cli'
 import { openssl } from '../../support/openssl'
 
-describe('CLI: myvalue sign', () => {
+describe('CLI: myvalue (sign, request, profile set)', () => {
   let work: string
   const { run, keychainService } = createCli(() => join(work, 'data'))
   const secret = 'mv-sandbox-secret-42'
@@ -45,5 +45,23 @@ describe('CLI: myvalue sign', () => {
     const wrongKind = run('myvalue', 'sign', '--client-secret-ref', 'login', '--body-file', join(work, 'body.json'))
     expect(wrongKind.status).toBe(1)
     expect(wrongKind.stderr).toBe('teken: "login" is not a client secret.\n')
+  }, 30_000)
+
+  it('saves a profile and prints a signed request as curl, with the signature openssl computes and no secret', async () => {
+    const saved = run('myvalue', 'profile', 'set', '--name', 'mitra', '--client-id', 'partner-1', '--client-secret-ref', 'myvalue', '--redirect-url', 'https://partner.example.id/cb')
+    expect(saved.stderr).toBe('')
+    expect(saved.stdout).toBe('saved MyValue profile mitra: https://external.ovaltech.id/, client partner-1, hmac-sha256 in X-Signature\n')
+
+    const request = run('myvalue', 'request', '--profile', 'mitra', '--method', 'post', '--path', '/v1/points/inquiry', '--body-file', join(work, 'body.json'))
+    expect(request.status).toBe(0)
+    const expected = openssl(['dgst', '-sha256', '-hmac', secret, '-r', join(work, 'body.json')]).toString().split(' ')[0]
+    expect(request.stdout).toContain("curl -X POST 'https://external.ovaltech.id/v1/points/inquiry'")
+    expect(request.stdout).toContain("-H 'X-Client-Id: partner-1'")
+    expect(request.stdout).toContain(`-H 'X-Signature: ${expected}'`)
+    expect(`${request.stdout}${request.stderr}`).not.toContain(secret)
+
+    const badHeader = run('myvalue', 'profile', 'set', '--name', 'mitra', '--client-id', 'partner-1', '--client-secret-ref', 'myvalue', '--redirect-url', 'https://partner.example.id/cb', '--signature-header', 'X Signature')
+    expect(badHeader.status).toBe(1)
+    expect(badHeader.stderr).toMatch(/signatureHeader.*must be an HTTP header name/)
   }, 30_000)
 })

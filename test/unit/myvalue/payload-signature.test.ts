@@ -61,7 +61,7 @@ describe('MyValue profile', () => {
 
   it("defaults to the sandbox, seed 004's URLs and HMAC-SHA256", () => {
     const profile = MyValueProfileSchema.parse(minimal)
-    expect(profile).toEqual({ ...minimal, environment: 'sandbox', signatureAlgorithm: 'hmac-sha256' })
+    expect(profile).toEqual({ ...minimal, environment: 'sandbox', signatureAlgorithm: 'hmac-sha256', clientIdHeader: 'X-Client-Id', signatureHeader: 'X-Signature' })
     expect(myValueBaseUrls(profile)).toEqual({ externalApiBaseUrl: 'https://external.ovaltech.id/', ssoBaseUrl: 'https://auth.ovaltech.id/' })
     expect(myValueBaseUrls({ ...profile, environment: 'production' })).toEqual(MYVALUE_ENVIRONMENTS.production)
     expect(MYVALUE_ENVIRONMENTS.production.externalApiBaseUrl).toBe('https://external.myvalue.id/')

@@ -2,10 +2,11 @@ import { createHmac, createPublicKey, verify } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createKeytarSecretStore } from '../../../src/main/ports/keytar-secret-store'
 import { TOKEN_CHECKS } from '../../../src/main/providers/simas/token-validator'
-import { sandboxSnapKeyItem, sandboxSnapSecretItem, SANDBOX_SIMAS_SECRET_ITEM } from '../../../src/main/sandbox/sandbox-host'
+import { startMyValueSandbox, type MyValueSandbox } from '../../../src/main/sandbox/myvalue/myvalue-sandbox'
+import { SANDBOX_MYVALUE_SECRET_ITEM, sandboxSnapKeyItem, sandboxSnapSecretItem, SANDBOX_SIMAS_SECRET_ITEM } from '../../../src/main/sandbox/sandbox-host'
 import { startSnapSandbox, type SnapSandbox } from '../../../src/main/sandbox/snap/snap-sandbox'
 import { VAULT_KEY_ACCOUNT } from '../../../src/main/vault/vault'
-import { SIMAS_TOKEN_CHECKS, type SnapRequestPreviewView, type SnapResponseView, type TokenReportView } from '../../../src/shared/contract'
+import { SIMAS_TOKEN_CHECKS, type SignedRequestPreviewView, type PartnerResponseView, type TokenReportView } from '../../../src/shared/contract'
 import { createTestCore, routerCalls, type TestCore } from '../../support/core'
 
 const IFORTEPAY = 'Ifortepay sandbox'
@@ -19,8 +20,8 @@ describe('Partner API channels (workbench, token inspector) through the router o
     () => testCore,
     (answer) => answers.push(JSON.stringify(answer)),
   )
-  const preview = (request: Record<string, unknown>) => value<{ previewId: string; preview: SnapRequestPreviewView }>('previewSnapRequest', { target: 'sandbox', kind: 'service', serviceSignature: 'symmetric', ...request })
-  const send = (previewId: string) => value<SnapResponseView>('sendSnapRequest', { previewId })
+  const preview = (request: Record<string, unknown>) => value<{ previewId: string; preview: SignedRequestPreviewView }>('previewSnapRequest', { target: 'sandbox', kind: 'service', serviceSignature: 'symmetric', ...request })
+  const send = (previewId: string) => value<PartnerResponseView>('sendSignedRequest', { previewId })
   const secretOf = async (name: string) => {
     const { secret } = await testCore.core.services.vault.secret(name)
     if (secret.kind !== 'value') throw new Error(`${name} is not a value`)
@@ -36,13 +37,14 @@ describe('Partner API channels (workbench, token inspector) through the router o
   })
 
   it('lists the built-in sandbox profiles, and sends to the sandbox while the environment switch says Sandbox', async () => {
-    const listed = await value<{ snap: { name: string; builtIn: boolean }[]; simas: { name: string; clientId: string }[]; preferredTarget: string; sample: { path: string } }>('listPartnerProfiles')
+    const listed = await value<{ snap: { name: string; builtIn: boolean }[]; simas: { name: string; clientId: string }[]; myvalue: unknown[]; preferredTarget: string; samples: { snap: { path: string } } }>('listPartnerProfiles')
     expect(listed.snap.map((profile) => [profile.name, profile.builtIn])).toEqual([
       ['Ifortepay sandbox', true],
       ['OVO sandbox', true],
     ])
     expect(listed.simas).toEqual([{ name: 'SIMAS-ID sandbox', clientId: 'nanovest', baseUrl: 'embedded', checkAzp: true, builtIn: true }])
-    expect(listed).toMatchObject({ preferredTarget: 'sandbox', sample: { path: '/v1.0/balance-inquiry' } })
+    expect(listed.myvalue).toEqual([{ name: 'MyValue sandbox', baseUrl: 'embedded', clientId: 'MYVALUE-SANDBOX-PARTNER', signatureAlgorithm: 'hmac-sha256', builtIn: true }])
+    expect(listed).toMatchObject({ preferredTarget: 'sandbox', samples: { snap: { path: '/v1.0/balance-inquiry' }, myvalue: { path: '/v1/partner/signature-check' } } })
     await value('updateSettings', { environment: 'staging' })
     expect(await value('listPartnerProfiles')).toMatchObject({ preferredTarget: 'endpoint' })
     await value('updateSettings', { environment: 'sandbox' })
@@ -61,7 +63,7 @@ describe('Partner API channels (workbench, token inspector) through the router o
     // The issued token is masked: two characters at each end.
     expect((JSON.parse(answer.body) as { accessToken: string }).accessToken).toMatch(/^.{2}•{8}.{2}$/)
     // Sent once only.
-    expect(await call('sendSnapRequest', { previewId })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
+    expect(await call('sendSignedRequest', { previewId })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
   })
 
   it('previews a symmetric service call with the token masked, and the sandbox accepts the very request shown', async () => {
@@ -178,8 +180,78 @@ describe('Partner API channels (workbench, token inspector) through the router o
     })
   })
 
+  describe('MyValue (seed 004: client id and a SHA-256 payload signature, HMAC-SHA256 assumed)', () => {
+    const myValuePreview = (request: Record<string, unknown>) => value<{ previewId: string; preview: SignedRequestPreviewView }>('previewMyValueRequest', { profile: 'MyValue sandbox', target: 'sandbox', method: 'POST', ...request })
+    const points = { path: '/v1/points/inquiry', body: '{ "phone_number": "6281234567890",  "note": "spasi  di dalam" }' }
+
+    it('signs the exact body with the client secret generated into the vault, and the built-in sandbox accepts the very request shown', async () => {
+      const { previewId, preview: shown } = await myValuePreview(points)
+      const secret = await secretOf(SANDBOX_MYVALUE_SECRET_ITEM)
+      const expected = createHmac('sha256', secret).update(points.body).digest('hex')
+      expect(shown).toMatchObject({ method: 'POST', body: points.body, stringToSign: points.body, signature: expected, signatureAlgorithm: 'hmac-sha256' })
+      expect(shown.headers).toEqual({ 'Content-Type': 'application/json', 'X-Client-Id': 'MYVALUE-SANDBOX-PARTNER', 'X-Signature': expected })
+      expect(shown.url).toBe(`${(await testCore.core.services.sandboxHost.myvalue()).sandbox.url}/v1/points/inquiry`)
+      expect(shown.curl).toContain(`-H 'X-Signature: ${expected}'`)
+
+      const answer = await send(previewId)
+      expect(answer.httpStatus).toBe(200)
+      // MyValue documents no response codes: nothing is decoded as SNAP's.
+      expect(answer.responseCode).toBeUndefined()
+      expect(JSON.parse(answer.body)).toMatchObject({ code: 'SUCCESS', data: { client_id: 'MYVALUE-SANDBOX-PARTNER', path: '/v1/points/inquiry' } })
+      expect(await call('sendSignedRequest', { previewId })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
+      const audit = await testCore.core.services.audit.list(500)
+      expect(audit.find((entry) => entry.action === 'myvalue.request-sent')).toMatchObject({ subject: 'MyValue sandbox', details: { via: 'workbench', method: 'POST', path: '/v1/points/inquiry', httpStatus: '200' } })
+    })
+
+    it("signs an empty body (a GET) as zero bytes, and refuses an endpoint for the built-in profile", async () => {
+      const { previewId, preview: shown } = await myValuePreview({ method: 'GET', path: '/v1/partner/status', body: '' })
+      expect(shown.signature).toBe(createHmac('sha256', await secretOf(SANDBOX_MYVALUE_SECRET_ITEM)).update('').digest('hex'))
+      expect(shown.headers['Content-Type']).toBeUndefined()
+      expect(await send(previewId)).toMatchObject({ httpStatus: 200 })
+      expect(await call('previewMyValueRequest', { profile: 'MyValue sandbox', target: 'endpoint', method: 'POST', ...points })).toMatchObject({ ok: false, error: { code: 'PROFILE_INVALID' } })
+    })
+
+    describe("a user's own MyValue profile", () => {
+      let provider: MyValueSandbox
+      beforeAll(async () => {
+        // A second MyValue sandbox stands in for MyValue's real External API, which knows the partner.
+        provider = await startMyValueSandbox()
+        provider.registerPartner({ clientId: 'partner-1', clientSecret: 'mv-partner-secret-0123456789' })
+        await testCore.core.services.vault.addSecret({ name: 'MyValue secret', tags: ['myvalue'], secret: { type: 'client-secret', value: 'mv-partner-secret-0123456789' } })
+        await testCore.core.services.myvalue.saveProfile('Mitra MyValue', { clientId: 'partner-1', clientSecretRef: 'MyValue secret', redirectUrl: 'https://mitra.example.id/cb', externalApiBaseUrl: provider.url })
+      })
+      afterAll(() => provider.close())
+
+      it('is listed with its base URL, goes there as "endpoint" and to the embedded sandbox (which learns the partner) as "sandbox"', async () => {
+        const listed = await value<{ myvalue: unknown[] }>('listPartnerProfiles')
+        expect(listed.myvalue).toContainEqual({ name: 'Mitra MyValue', baseUrl: provider.url, clientId: 'partner-1', signatureAlgorithm: 'hmac-sha256', builtIn: false })
+        const atEndpoint = await myValuePreview({ profile: 'Mitra MyValue', target: 'endpoint', ...points })
+        expect(atEndpoint.preview.url).toBe(`${provider.url}/v1/points/inquiry`)
+        expect(await send(atEndpoint.previewId)).toMatchObject({ httpStatus: 200 })
+        const atSandbox = await myValuePreview({ profile: 'Mitra MyValue', target: 'sandbox', ...points })
+        expect(atSandbox.preview.url).toBe(`${(await testCore.core.services.sandboxHost.myvalue()).sandbox.url}/v1/points/inquiry`)
+        expect(await send(atSandbox.previewId)).toMatchObject({ httpStatus: 200 })
+      })
+
+      it('gets the provider\'s refusal, with its reason, when the profile signs another way than MyValue checks', async () => {
+        await testCore.core.services.myvalue.saveProfile('Mitra MyValue', { clientId: 'partner-1', clientSecretRef: 'MyValue secret', redirectUrl: 'https://mitra.example.id/cb', externalApiBaseUrl: provider.url, signatureAlgorithm: 'sha256-plain' })
+        const { previewId, preview: shown } = await myValuePreview({ profile: 'Mitra MyValue', target: 'endpoint', ...points })
+        expect(shown.signatureAlgorithm).toBe('sha256-plain')
+        const answer = await send(previewId)
+        expect(answer.httpStatus).toBe(401)
+        expect(JSON.parse(answer.body)).toMatchObject({ code: 'INVALID_SIGNATURE' })
+      })
+    })
+  })
+
   it('never answers with a client secret or a private key', async () => {
-    const secrets = [await secretOf(sandboxSnapSecretItem(IFORTEPAY)), await secretOf(sandboxSnapSecretItem('OVO sandbox')), 'mitra-client-secret-value-0123456789']
+    const secrets = [
+      await secretOf(sandboxSnapSecretItem(IFORTEPAY)),
+      await secretOf(sandboxSnapSecretItem('OVO sandbox')),
+      await secretOf(SANDBOX_MYVALUE_SECRET_ITEM),
+      'mitra-client-secret-value-0123456789',
+      'mv-partner-secret-0123456789',
+    ]
     const pem = (await testCore.core.services.vault.privateKey(sandboxSnapKeyItem(IFORTEPAY))).key.export({ type: 'pkcs8', format: 'pem' }).toString()
     const everything = answers.join('\n')
     for (const secret of secrets) expect(everything).not.toContain(secret)

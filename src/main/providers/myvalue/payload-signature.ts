@@ -1,8 +1,8 @@
 import { createHash, createHmac } from 'node:crypto'
+import type { MYVALUE_SIGNATURE_ALGORITHMS } from '../../../shared/contract'
 import { TekenError } from '../../../shared/errors'
 import type { Vault } from '../../vault/vault'
 
-export const MYVALUE_SIGNATURE_ALGORITHMS = ['hmac-sha256', 'sha256-plain'] as const
 export type MyValueSignatureAlgorithm = (typeof MYVALUE_SIGNATURE_ALGORITHMS)[number]
 
 /**
@@ -10,7 +10,7 @@ export type MyValueSignatureAlgorithm = (typeof MYVALUE_SIGNATURE_ALGORITHMS)[nu
  * construction, key or encoding. The default is therefore an assumption, shown to the user as is.
  */
 export const MYVALUE_SIGNATURE_ASSUMPTION =
-  'MyValue documents only "a payload signature with SHA-256". Teken assumes HMAC-SHA256 of the exact request body bytes, keyed with the client secret, as lowercase hex. Change the signature algorithm in the profile if MyValue specifies otherwise.'
+  'MyValue documents only "a payload signature with SHA-256". Teken assumes HMAC-SHA256 of the exact request body bytes, keyed with the client secret, as lowercase hex, sent in X-Signature beside X-Client-Id. Change the algorithm or the header names in the profile if MyValue specifies otherwise.'
 
 export interface MyValueSignature {
   algorithm: MyValueSignatureAlgorithm

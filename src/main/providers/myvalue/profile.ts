@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { MYVALUE_SIGNATURE_ALGORITHMS } from './payload-signature'
+import { MYVALUE_SIGNATURE_ALGORITHMS } from '../../../shared/contract'
 
 /**
  * Base URLs from seed 004. Production SSO is listed there as `auth.ovaltech.id`, the same host as
@@ -11,7 +11,16 @@ export const MYVALUE_ENVIRONMENTS = {
 } as const
 export type MyValueEnvironment = keyof typeof MYVALUE_ENVIRONMENTS
 
+/**
+ * Seed 004 names `client_id` and a payload signature but not the headers that carry them. These
+ * are the usual names among Indonesian partner APIs (and survive proxies that drop header names
+ * with underscores); each profile can change them.
+ */
+export const MYVALUE_DEFAULT_HEADERS = { clientId: 'X-Client-Id', signature: 'X-Signature' } as const
+
 const HttpUrl = z.url({ protocol: /^https?$/ })
+/** An HTTP header name (RFC 9110 token). */
+const HeaderName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name')
 
 /** A MyValue partner profile (`profiles.json`, provider "myvalue"); the client secret stays in the vault. */
 export const MyValueProfileSchema = z
@@ -27,6 +36,8 @@ export const MyValueProfileSchema = z
     /** The `redirect_url` registered with MyValue (changes must be submitted to them). */
     redirectUrl: HttpUrl,
     signatureAlgorithm: z.enum(MYVALUE_SIGNATURE_ALGORITHMS).default('hmac-sha256'),
+    clientIdHeader: HeaderName.default(MYVALUE_DEFAULT_HEADERS.clientId),
+    signatureHeader: HeaderName.default(MYVALUE_DEFAULT_HEADERS.signature),
   })
   .strict()
 

@@ -6,6 +6,7 @@ import type { Clock } from '../../ports/clock'
 import { parseJsonBody, type HttpClient, type HttpRequest, type HttpResponse } from '../../ports/http-client'
 import { parseProfileConfig, type ProfileStore } from '../../profiles/profile-store'
 import type { Vault } from '../../vault/vault'
+import { curlCommand, joinUrl } from '../http-request'
 import { SnapProfileSchema, type SnapPartnerRegistration, type SnapProfile } from './profile'
 import { describeResponseCode, parseResponseCode, type SnapResponseCode } from './response-code'
 import { signAccessToken, signServiceAsymmetric, signServiceSymmetric, type SignedServiceString, type SignedString } from './signatures'
@@ -262,9 +263,6 @@ const tokenIdentity = (profile: SnapProfile) => JSON.stringify([profile.baseUrl,
 
 const publicToken = (token: CachedToken, fromCache: boolean): SnapAccessToken => ({ accessToken: token.accessToken, tokenType: token.tokenType, expiresAt: new Date(token.expiresAt), fromCache })
 
-function joinUrl(baseUrl: string, path: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`
-}
 
 function checkedTimestamp(timestamp: string): string {
   if (!parseSnapTimestamp(timestamp)) throw new TekenError('INVALID_REQUEST', `"${timestamp}" is not an X-TIMESTAMP: write it like 2020-12-18T10:55:00+07:00.`)
@@ -326,14 +324,8 @@ function preview(request: HttpRequest, signed: SignedString, accessToken?: strin
     body,
     stringToSign: accessToken ? signed.stringToSign.split(accessToken).join(masked) : signed.stringToSign,
     signature: signed.signature,
-    curl: curlCommand(request, body),
+    curl: curlCommand(request, body, { Authorization: 'Bearer $SNAP_ACCESS_TOKEN' }),
   }
-}
-
-function curlCommand(request: HttpRequest, body: string): string {
-  const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`
-  const headers = Object.entries(request.headers ?? {}).map(([name, value]) => (name === 'Authorization' ? '-H "Authorization: Bearer $SNAP_ACCESS_TOKEN"' : `-H ${quote(`${name}: ${value}`)}`))
-  return [`curl -X ${request.method} ${quote(request.url)}`, ...headers, ...(body ? [`--data-raw ${quote(body)}`] : [])].join(' \\\n  ')
 }
 
 /**

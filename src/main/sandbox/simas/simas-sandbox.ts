@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose'
+import { CompactSign, compactVerify, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose'
+import { z } from 'zod'
+import { TekenError } from '../../../shared/errors'
 import { systemClock, type Clock } from '../../ports/clock'
 import { basicAuthorization, parseBasicAuthorization, sameCredentials, type BasicCredentials } from '../../providers/simas/basic-auth'
-import { COMMON_KYC_PATH } from '../../providers/simas/kyc-client'
+import { COMMON_KYC_PATH, type CommonKycData } from '../../providers/simas/kyc-client'
 import { startSandboxServer, type SandboxRequest, type SandboxResponse } from '../sandbox-server'
+import { sandboxStateFile } from '../sandbox-state-file'
 
 export interface SandboxClient {
   clientId: string
@@ -45,31 +48,70 @@ export interface IssueTokenOptions {
   claims?: JWTPayload
 }
 
+const RsaJwkSchema = z.looseObject({ kty: z.literal('RSA'), kid: z.string().min(1), n: z.string().min(1), e: z.string().min(1) })
+const RsaPrivateJwkSchema = RsaJwkSchema.extend({ d: z.string().min(1) })
+type RsaJwk = z.infer<typeof RsaJwkSchema>
+type RsaPrivateJwk = z.infer<typeof RsaPrivateJwkSchema>
+
 interface SigningKey {
   kid: string
   privateKey: CryptoKey
-  publicJwk: JWK
+  /** What the state file keeps of the key that signs (with its private part). */
+  privateJwk: RsaPrivateJwk
+  publicJwk: RsaJwk
 }
 
-interface KycRecord {
-  id: string
-  client_id: string
-  phone_number: string
-  full_name: string
-  nik: string
-  date_of_birth: string
-  email: string
-  created_at: string
-}
+const KycRecordSchema = z
+  .object({ id: z.string(), client_id: z.string(), phone_number: z.string(), full_name: z.string(), nik: z.string(), date_of_birth: z.string(), email: z.string(), created_at: z.string() })
+  .strict()
+type KycRecord = z.infer<typeof KycRecordSchema>
 
 const KYC_FIELDS = ['client_id', 'phone_number', 'full_name', 'nik', 'date_of_birth', 'email'] as const
+
+/** A common-KYC record a business unit has stored, for `kycSeed`; `clientId` is that unit's SIMAS-ID client. */
+export type SimasSandboxKycSeed = CommonKycData & { clientId: string }
+
+/**
+ * The state file. The private JWK of the signing key is in it in the clear: these are the sandbox
+ * realm's own throwaway keys, never a user's or a provider's (the Peruri sandbox keeps its CA the
+ * same way). Keys rotated out keep only their public half, and only while they are published.
+ * `port` is the loopback port last used: the issuer names it, so a restart on the same port keeps
+ * the tokens issued before valid.
+ */
+const SimasStateSchema = z
+  .object({
+    version: z.literal(1),
+    port: z.number().int().min(1).max(65535),
+    signingKey: RsaPrivateJwkSchema,
+    publishedKeys: z.array(RsaJwkSchema),
+    kycRecords: z.array(KycRecordSchema),
+  })
+  .strict()
+
+export interface SimasSandboxOptions {
+  port?: number
+  host?: string
+  realm?: string
+  clock?: Clock
+  clients?: SandboxClient[]
+  users?: SandboxUser[]
+  kycCredentials?: BasicCredentials[]
+  /**
+   * A folder to keep the realm's signing keys (current and published), the loopback port and the
+   * common-KYC records in (`state.json`), so that tokens and records survive a restart. Without one
+   * all of it lives in memory only.
+   */
+  stateDir?: string
+  /** Common-KYC records to start with when the sandbox holds none (a new state folder, or none). */
+  kycSeed?: SimasSandboxKycSeed[]
+}
 
 /**
  * An embedded SIMAS-ID: a Keycloak realm (JWKS with a rotation switch, a token endpoint for the
  * client-credentials and password grants, discovery, userinfo) and the SIMAS-ID API of seed 002
  * (`/v1/oidc/userinfo`, `/v1/common-kyc` with Basic auth). Tokens are RS256, as Keycloak's default.
  */
-export async function startSimasSandbox(options: { port?: number; host?: string; realm?: string; clock?: Clock; clients?: SandboxClient[]; users?: SandboxUser[]; kycCredentials?: BasicCredentials[] } = {}) {
+export async function startSimasSandbox(options: SimasSandboxOptions = {}) {
   const realm = options.realm ?? SIMAS_SANDBOX_DEFAULTS.realm
   const clock = options.clock ?? systemClock
   const clients = options.clients ?? SIMAS_SANDBOX_DEFAULTS.clients
@@ -77,9 +119,27 @@ export async function startSimasSandbox(options: { port?: number; host?: string;
   const kycCredentials = options.kycCredentials ?? SIMAS_SANDBOX_DEFAULTS.kycCredentials
   const realmPath = `/realms/${realm}`
   const kycRecords = new Map<string, KycRecord>()
+  const stateFile = options.stateDir === undefined ? undefined : sandboxStateFile(options.stateDir, 'SIMAS-ID', SimasStateSchema)
+  const stored = await stateFile?.read()
 
-  let signingKey = await createSigningKey()
-  let publishedKeys: SigningKey[] = [signingKey]
+  let signingKey: SigningKey
+  let publishedKeys: RsaJwk[]
+  if (stored) {
+    signingKey = await signingKeyFromJwk(stored.signingKey, stateFile!.file)
+    publishedKeys = stored.publishedKeys.map(publicJwkOf)
+    for (const record of stored.kycRecords) kycRecords.set(record.phone_number, record)
+  } else {
+    signingKey = await createSigningKey()
+    publishedKeys = [signingKey.publicJwk]
+  }
+  if (kycRecords.size === 0) {
+    for (const seed of options.kycSeed ?? []) {
+      const record = { id: randomUUID(), client_id: seed.clientId, phone_number: seed.phoneNumber, full_name: seed.fullName, nik: seed.nik, date_of_birth: seed.dateOfBirth, email: seed.email, created_at: clock.now().toISOString() }
+      kycRecords.set(record.phone_number, record)
+    }
+  }
+  const saveState = async () =>
+    stateFile?.save(() => ({ version: 1, port: server.port, signingKey: signingKey.privateJwk, publishedKeys, kycRecords: [...kycRecords.values()] }))
 
   // Requests and tokens only come after the server below has started, so `server` is set by then.
   const issuer = () => `${server.url}${realmPath}`
@@ -105,7 +165,7 @@ export async function startSimasSandbox(options: { port?: number; host?: string;
     const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1]
     if (!token) return undefined
     try {
-      const { payload } = await jwtVerify(token, createLocalJWKSet({ keys: publishedKeys.map((key) => key.publicJwk) }), { issuer: issuer(), currentDate: clock.now() })
+      const { payload } = await jwtVerify(token, createLocalJWKSet({ keys: publishedKeys }), { issuer: issuer(), currentDate: clock.now() })
       return payload
     } catch {
       return undefined
@@ -156,7 +216,7 @@ export async function startSimasSandbox(options: { port?: number; host?: string;
     }
   }
 
-  function commonKyc(request: SandboxRequest): SandboxResponse {
+  async function commonKyc(request: SandboxRequest): Promise<SandboxResponse> {
     const requestId = randomUUID()
     const meta = (status: string, message: string) => ({ id: requestId, status, message })
     const failed = (status: number, message: string): SandboxResponse => ({ status, json: { meta: meta('failed', message) } })
@@ -174,6 +234,7 @@ export async function startSimasSandbox(options: { port?: number; host?: string;
       const fields = Object.fromEntries(KYC_FIELDS.map((field) => [field, body[field] as string])) as Omit<KycRecord, 'id' | 'created_at'>
       const existing = kycRecords.get(fields.phone_number)
       kycRecords.set(fields.phone_number, { ...fields, id: existing?.id ?? randomUUID(), created_at: existing?.created_at ?? clock.now().toISOString() })
+      await saveState()
       // "sucess" is how seed 002 spells it.
       return { status: 200, json: { meta: meta('sucess', 'store common kyc data success') } }
     }
@@ -196,7 +257,7 @@ export async function startSimasSandbox(options: { port?: number; host?: string;
           json: { issuer: issuer(), jwks_uri: `${issuer()}/protocol/openid-connect/certs`, token_endpoint: `${issuer()}/protocol/openid-connect/token`, userinfo_endpoint: `${issuer()}/protocol/openid-connect/userinfo`, id_token_signing_alg_values_supported: ['RS256'] },
         }
       case `GET ${oidc}/certs`:
-        return { status: 200, json: { keys: publishedKeys.map((key) => key.publicJwk) } }
+        return { status: 200, json: { keys: publishedKeys } }
       case `POST ${oidc}/token`:
         return token(request)
       case `GET ${oidc}/userinfo`:
@@ -207,7 +268,25 @@ export async function startSimasSandbox(options: { port?: number; host?: string;
     return { status: 404, json: { error: 'not_found', error_description: `Nothing at ${request.method} ${request.path} in the SIMAS-ID sandbox.` } }
   }
 
-  const server = await startSandboxServer({ port: options.port, host: options.host, handler: handle })
+  const server = await startServer()
+  try {
+    await saveState()
+  } catch (error) {
+    await server.close()
+    throw error
+  }
+
+  /** On the port asked for; else on the one the state folder last used, or any when that one is taken now. */
+  async function startServer() {
+    const start = (port: number | undefined) => startSandboxServer({ port, host: options.host, handler: handle })
+    if (options.port !== undefined || !stored) return start(options.port)
+    try {
+      return await start(stored.port)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error
+      return start(undefined)
+    }
+  }
 
   return {
     url: server.url,
@@ -226,19 +305,43 @@ export async function startSimasSandbox(options: { port?: number; host?: string;
     /** Signs with a new key from now on; the old public key stays in the JWKS only when asked. */
     async rotateKeys(rotation: { keepPrevious?: boolean } = {}): Promise<string> {
       signingKey = await createSigningKey()
-      publishedKeys = rotation.keepPrevious ? [signingKey, ...publishedKeys] : [signingKey]
+      publishedKeys = rotation.keepPrevious ? [signingKey.publicJwk, ...publishedKeys] : [signingKey.publicJwk]
+      await saveState()
       return signingKey.kid
     },
-    close: () => server.close(),
+    async close() {
+      await server.close()
+      await stateFile?.settled()
+    },
   }
 }
 
 export type SimasSandbox = Awaited<ReturnType<typeof startSimasSandbox>>
 
 async function createSigningKey(): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256')
+  // Extractable, so that a state folder can keep it.
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true })
   const kid = randomUUID()
-  return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } }
+  const privateJwk = RsaPrivateJwkSchema.parse({ ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' })
+  return { kid, privateKey, privateJwk, publicJwk: publicJwkOf(privateJwk) }
+}
+
+async function signingKeyFromJwk(privateJwk: RsaPrivateJwk, file: string): Promise<SigningKey> {
+  let privateKey: CryptoKey
+  try {
+    privateKey = (await importJWK(privateJwk as JWK, 'RS256')) as CryptoKey
+    // The halves must belong together, or every token would fail its signature check.
+    const probe = await new CompactSign(new Uint8Array([1])).setProtectedHeader({ alg: 'RS256' }).sign(privateKey)
+    await compactVerify(probe, await importJWK(publicJwkOf(privateJwk) as JWK, 'RS256'))
+  } catch {
+    throw new TekenError('SANDBOX_STATE_INVALID', `${file} holds a signing key the embedded SIMAS-ID sandbox cannot use; fix it, or move it aside to start that sandbox afresh (nothing was changed).`, { file })
+  }
+  return { kid: privateJwk.kid, privateKey, privateJwk, publicJwk: publicJwkOf(privateJwk) }
+}
+
+/** Only the public members of an RSA JWK: what the JWKS publishes. */
+function publicJwkOf(jwk: RsaJwk): RsaJwk {
+  return { kty: 'RSA', n: jwk.n, e: jwk.e, kid: jwk.kid, alg: 'RS256', use: 'sig' }
 }
 
 function oauthError(status: number, error: string, description: string, headers?: Record<string, string>): SandboxResponse {

@@ -1,9 +1,11 @@
 import { createPublicKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto'
+import { z } from 'zod'
 import { systemClock, type Clock } from '../../ports/clock'
 import type { SnapPartnerRegistration } from '../../providers/snap/profile'
 import { signServiceSymmetric, verifyAccessTokenSignature } from '../../providers/snap/signatures'
 import { formatSnapTimestamp, parseSnapTimestamp, wibDay } from '../../providers/snap/timestamp'
-import { startSandboxServer, type FaultController, type SandboxRequest, type SandboxResponse } from '../sandbox-server'
+import { requestHeader, startSandboxServer, type FaultController, type SandboxRequest, type SandboxResponse } from '../sandbox-server'
+import { sandboxStateFile } from '../sandbox-state-file'
 
 /**
  * The two services, matched at the end of the path so that every preset's prefix works against
@@ -23,6 +25,11 @@ export interface SnapSandboxOptions {
   clock?: Clock
   /** What `expiresIn` says, and how long tokens really last. */
   tokenLifetimeSeconds?: number
+  /**
+   * A folder to keep the issued access tokens in (`state.json`), so that a token stays good across
+   * restarts, as a provider's does. Without one they live in memory only.
+   */
+  stateDir?: string
 }
 
 export interface SnapSandbox {
@@ -30,10 +37,24 @@ export interface SnapSandbox {
   port: number
   faults: FaultController
   registerPartner(partner: SnapPartnerRegistration): void
-  /** Invalidates every issued token, as a provider restart or key rotation does; the next call gets 401xx01. */
-  revokeTokens(): void
+  /**
+   * Invalidates every issued token, as a key rotation does; the next call gets 401xx01. At once in
+   * memory; the promise settles when the state folder (if any) knows it too.
+   */
+  revokeTokens(): Promise<void>
   close(): Promise<void>
 }
+
+/**
+ * The state file: the issued access tokens and whom they were issued to. Partners are not in it:
+ * the host registers them again at every start, from the vault (their client secrets stay there).
+ */
+const SnapStateSchema = z
+  .object({
+    version: z.literal(1),
+    tokens: z.array(z.object({ accessToken: z.string().min(1), clientId: z.string().min(1), expiresAt: z.iso.datetime() }).strict()),
+  })
+  .strict()
 
 interface Partner {
   clientId: string
@@ -56,19 +77,30 @@ export async function startSnapSandbox(options: SnapSandboxOptions = {}): Promis
   const lifetimeMs = (options.tokenLifetimeSeconds ?? 900) * 1000
   const partners = new Map<string, Partner>()
   const tokens = new Map<string, { clientId: string; expiresAt: number }>()
+  const stateFile = options.stateDir === undefined ? undefined : sandboxStateFile(options.stateDir, 'SNAP', SnapStateSchema)
+  for (const token of (await stateFile?.read())?.tokens ?? []) tokens.set(token.accessToken, { clientId: token.clientId, expiresAt: Date.parse(token.expiresAt) })
+
+  /** Writes the tokens still valid (expired ones are forgotten here), when there is a state folder. */
+  async function saveTokens(): Promise<void> {
+    await stateFile?.save(() => {
+      const now = clock.now().getTime()
+      for (const [accessToken, token] of tokens) if (token.expiresAt <= now) tokens.delete(accessToken)
+      return { version: 1 as const, tokens: [...tokens].map(([accessToken, token]) => ({ accessToken, clientId: token.clientId, expiresAt: new Date(token.expiresAt).toISOString() })) }
+    })
+  }
   // Partner id + X-EXTERNAL-ID pairs seen on the current WIB day.
   let externalIdDay = ''
   let usedExternalIds = new Set<string>()
 
   function checkTimestamp(request: SandboxRequest, service: string): SandboxResponse | string {
-    const timestamp = header(request, 'X-TIMESTAMP')!
+    const timestamp = requestHeader(request, 'X-TIMESTAMP')!
     const instant = parseSnapTimestamp(timestamp)
     if (!instant) return snapError(400, service, '01', 'Invalid Field Format [X-TIMESTAMP]')
     if (Math.abs(instant.getTime() - clock.now().getTime()) > SNAP_TIMESTAMP_WINDOW_MS) return snapError(401, service, '00', 'Unauthorized. [Invalid Timestamp]')
     return timestamp
   }
 
-  function issueToken(request: SandboxRequest): SandboxResponse {
+  async function issueToken(request: SandboxRequest): Promise<SandboxResponse> {
     const missing = missingHeader(request, ['X-TIMESTAMP', 'X-CLIENT-KEY', 'X-SIGNATURE'])
     if (missing) return snapError(400, TOKEN_SERVICE, '02', `Invalid Mandatory Field [${missing}]`)
     const timestamp = checkTimestamp(request, TOKEN_SERVICE)
@@ -77,14 +109,16 @@ export async function startSnapSandbox(options: SnapSandboxOptions = {}): Promis
     if (!body) return snapError(400, TOKEN_SERVICE, '00', 'Bad Request')
     if (body.grantType === undefined) return snapError(400, TOKEN_SERVICE, '02', 'Invalid Mandatory Field [grantType]')
     if (body.grantType !== 'client_credentials') return snapError(400, TOKEN_SERVICE, '01', 'Invalid Field Format [grantType]')
-    const clientId = header(request, 'X-CLIENT-KEY')!
+    const clientId = requestHeader(request, 'X-CLIENT-KEY')!
     const partner = partners.get(clientId)
     if (!partner) return snapError(401, TOKEN_SERVICE, '00', 'Unauthorized. [Unknown client]')
-    if (!verifyAccessTokenSignature({ clientId, timestamp, signature: header(request, 'X-SIGNATURE')!, publicKey: partner.publicKey })) {
+    if (!verifyAccessTokenSignature({ clientId, timestamp, signature: requestHeader(request, 'X-SIGNATURE')!, publicKey: partner.publicKey })) {
       return snapError(401, TOKEN_SERVICE, '00', 'Unauthorized. [Signature]')
     }
     const accessToken = randomBytes(32).toString('base64url')
     tokens.set(accessToken, { clientId, expiresAt: clock.now().getTime() + lifetimeMs })
+    // Kept before it is handed out, so a token the partner holds is never one a restart forgets.
+    await saveTokens()
     return {
       status: 200,
       headers: { 'X-TIMESTAMP': formatSnapTimestamp(clock.now()), 'X-CLIENT-KEY': clientId },
@@ -96,20 +130,21 @@ export async function startSnapSandbox(options: SnapSandboxOptions = {}): Promis
     const service = BALANCE_INQUIRY_SERVICE
     const missing = missingHeader(request, ['X-TIMESTAMP', 'X-SIGNATURE', 'X-PARTNER-ID', 'X-EXTERNAL-ID', 'CHANNEL-ID'])
     if (missing) return snapError(400, service, '02', `Invalid Mandatory Field [${missing}]`)
-    const authorization = header(request, 'Authorization')
+    const authorization = requestHeader(request, 'Authorization')
     if (!authorization?.startsWith('Bearer ')) return snapError(401, service, '03', 'Token Not Found (B2B)')
-    const externalId = header(request, 'X-EXTERNAL-ID')!
+    const externalId = requestHeader(request, 'X-EXTERNAL-ID')!
     if (!/^\d{1,36}$/.test(externalId)) return snapError(400, service, '01', 'Invalid Field Format [X-EXTERNAL-ID]')
     const accessToken = authorization.slice('Bearer '.length)
     const token = tokens.get(accessToken)
     if (!token || token.expiresAt <= clock.now().getTime()) return snapError(401, service, '01', 'Invalid Token (B2B)')
-    const partner = partners.get(token.clientId)!
-    if (header(request, 'X-PARTNER-ID') !== partner.partnerId) return snapError(401, service, '00', 'Unauthorized. [Unknown client]')
+    // A token from before a restart, for a partner nobody has registered again since.
+    const partner = partners.get(token.clientId)
+    if (!partner || requestHeader(request, 'X-PARTNER-ID') !== partner.partnerId) return snapError(401, service, '00', 'Unauthorized. [Unknown client]')
     const timestamp = checkTimestamp(request, service)
     if (typeof timestamp !== 'string') return timestamp
     const body = jsonObject(request.body)
     if (!body) return snapError(400, service, '00', 'Bad Request')
-    if (!partner.clientSecret || !sameSignature(header(request, 'X-SIGNATURE')!, expectedSignature(request, partner.clientSecret, accessToken, timestamp))) {
+    if (!partner.clientSecret || !sameSignature(requestHeader(request, 'X-SIGNATURE')!, expectedSignature(request, partner.clientSecret, accessToken, timestamp))) {
       return snapError(401, service, '00', 'Unauthorized. [Signature]')
     }
     // Recorded only once the request is authentic, so a rejected attempt does not burn the id.
@@ -151,8 +186,14 @@ export async function startSnapSandbox(options: SnapSandboxOptions = {}): Promis
     registerPartner(partner) {
       partners.set(partner.clientId, { clientId: partner.clientId, publicKey: createPublicKey(partner.publicKeyPem), ...(partner.clientSecret ? { clientSecret: partner.clientSecret } : {}), partnerId: partner.partnerId ?? partner.clientId })
     },
-    revokeTokens: () => tokens.clear(),
-    close: () => server.close(),
+    revokeTokens() {
+      tokens.clear()
+      return saveTokens()
+    },
+    async close() {
+      await server.close()
+      await stateFile?.settled()
+    },
   }
 }
 
@@ -161,14 +202,9 @@ function snapError(status: number, service: string, caseCode: string, responseMe
   return { status, json: { responseCode: `${status}${service}${caseCode}`, responseMessage } }
 }
 
-/** Node lower-cases incoming header names. */
-function header(request: SandboxRequest, name: string): string | undefined {
-  const value = request.headers[name.toLowerCase()]
-  return Array.isArray(value) ? value[0] : value
-}
 
 function missingHeader(request: SandboxRequest, names: string[]): string | undefined {
-  return names.find((name) => !header(request, name))
+  return names.find((name) => !requestHeader(request, name))
 }
 
 function jsonObject(body: Buffer): Record<string, unknown> | undefined {

@@ -4,6 +4,7 @@ import type { IpcError } from '../../../../shared/errors'
 import { parseTemplateText, type PlacementTemplate } from '../../../../shared/placement/template'
 import { TekenError } from '../../../../shared/errors'
 import type { TekenApi } from '../../../../shared/api'
+import { busyWhile } from '../../lib/busy'
 import { base64OfBlob } from '../../lib/files'
 import { valueOrReport } from '../../lib/ipc'
 
@@ -61,6 +62,7 @@ const isPdf = (file: File) => file.name.toLowerCase().endsWith('.pdf')
 
 export const createBatchesStore = (api: TekenApi, reportError: (error: IpcError) => void) =>
   create<BatchesState>()((set, get) => {
+    const run = busyWhile(set)
     let polling: ReturnType<typeof setTimeout> | undefined
     let pollFailing = false
     /** Asks for the open batch's changes until it stops running; one timer at a time. */
@@ -129,15 +131,12 @@ export const createBatchesStore = (api: TekenApi, reportError: (error: IpcError)
       async start(signer, env) {
         const { draft } = get()
         if (!draft.template) return
-        set({ busy: true })
-        try {
+        await run(async () => {
           const started = await valueOrReport(api.startBatch({ batchId: draft.batchId, templateText: draft.template!.text, mode: draft.mode, signer, ...(env ? { env } : {}) }), reportError)
           if (!started) return
           set({ draft: freshDraft(draft.mode) })
           await showOverview(started)
-        } finally {
-          set({ busy: false })
-        }
+        })
       },
 
       async loadHistory() {
@@ -158,12 +157,7 @@ export const createBatchesStore = (api: TekenApi, reportError: (error: IpcError)
       },
 
       async resume(batchId) {
-        set({ busy: true })
-        try {
-          await showOverview(await valueOrReport(api.resumeBatch({ batchId }), reportError))
-        } finally {
-          set({ busy: false })
-        }
+        await run(async () => showOverview(await valueOrReport(api.resumeBatch({ batchId }), reportError)))
       },
 
       async submitOtp(otp) {

@@ -2,6 +2,7 @@ import { create } from 'zustand'
 import type { TekenApi } from '../../../../shared/api'
 import type { OvoPartnerView, OvoStep, OvoStepStatus } from '../../../../shared/contract'
 import type { IpcResult } from '../../../../shared/errors'
+import { busyWhile } from '../../lib/busy'
 import { valueOrReport, type ReportError } from '../../lib/ipc'
 
 export interface OvoStepPatch {
@@ -30,18 +31,16 @@ export interface OvoOnboardingState {
 /** OVO partner onboarding (seed 000's checklist): main keeps the file; every change answers with the whole list. */
 export const createOvoOnboardingStore = (api: TekenApi, onError: ReportError) =>
   create<OvoOnboardingState>()((set, get) => {
-    async function apply(call: () => Promise<IpcResult<{ partners: OvoPartnerView[] }>>): Promise<OvoPartnerView[] | undefined> {
-      set({ busy: true })
-      try {
+    const run = busyWhile(set)
+    function apply(call: () => Promise<IpcResult<{ partners: OvoPartnerView[] }>>): Promise<OvoPartnerView[] | undefined> {
+      return run(async () => {
         const answer = await valueOrReport(call(), onError)
         if (!answer) return undefined
         const { selectedId } = get()
         const stillThere = answer.partners.some((partner) => partner.id === selectedId)
         set({ partners: answer.partners, selectedId: stillThere ? selectedId : answer.partners[0]?.id })
         return answer.partners
-      } finally {
-        set({ busy: false })
-      }
+      })
     }
 
     return {

@@ -1,7 +1,9 @@
 import { create } from 'zustand'
 import type { TekenApi } from '../../../../shared/api'
 import type { SandboxTokenKind, SimasProfileView, TokenReportView } from '../../../../shared/contract'
+import { busyWhile } from '../../lib/busy'
 import { valueOrReport, type ReportError } from '../../lib/ipc'
+import { chooseProfile } from './profile-choice'
 
 export interface TokenInspectorState {
   profiles: SimasProfileView[]
@@ -24,14 +26,7 @@ export interface TokenInspectorState {
 /** The SIMAS-ID token inspector: main validates (JWKS, claims) and answers with a line per check. */
 export const createTokenInspectorStore = (api: TekenApi, onError: ReportError) =>
   create<TokenInspectorState>()((set, get) => {
-    async function run<T>(call: () => Promise<T>): Promise<T> {
-      set({ busy: true })
-      try {
-        return await call()
-      } finally {
-        set({ busy: false })
-      }
-    }
+    const run = busyWhile(set)
     const request = () => {
       const { profile, token } = get()
       return profile && token.trim() ? { profile, token } : undefined
@@ -45,9 +40,7 @@ export const createTokenInspectorStore = (api: TekenApi, onError: ReportError) =
       async load() {
         const listed = await valueOrReport(api.listPartnerProfiles(), onError)
         if (!listed) return
-        const { profile } = get()
-        const kept = listed.simas.some((candidate) => candidate.name === profile)
-        set({ profiles: listed.simas, profile: kept ? profile : listed.simas.find((candidate) => candidate.builtIn === (listed.preferredTarget === 'sandbox'))?.name ?? listed.simas[0]?.name })
+        set({ profiles: listed.simas, profile: chooseProfile(listed.simas, get().profile, listed.preferredTarget)?.name })
       },
       selectProfile: (profile) => set({ profile, report: undefined, userinfo: undefined }),
       setToken: (token) => set({ token, report: undefined, userinfo: undefined }),

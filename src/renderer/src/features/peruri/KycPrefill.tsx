@@ -11,12 +11,15 @@ const fieldLabel = (field: KycPrefillField): MessageKey => `peruri.reg.${field}`
 export function KycPrefill({ onFill }: { onFill(prefill: KycPrefillResult): void }) {
   const t = useT()
   const titleId = useId()
+  const hintId = useId()
   const { busy, kycProfiles, loadKycProfiles, kycPrefill } = usePeruri()
   const [profile, setProfile] = useState('')
   const [phone, setPhone] = useState('')
   const [result, setResult] = useState<{ phone: string; prefill: KycPrefillResult }>()
   useEffect(() => void loadKycProfiles(), [loadKycProfiles])
   const chosen = kycProfiles.some((candidate) => candidate.name === profile) ? profile : kycProfiles[0]?.name
+  // The built-in sandbox profile names the number of the one person its sandbox knows.
+  const sandboxPhone = kycProfiles.find((candidate) => candidate.name === chosen)?.sandboxPhoneNumber
 
   async function submit(event: FormEvent) {
     event.preventDefault()
@@ -47,12 +50,17 @@ export function KycPrefill({ onFill }: { onFill(prefill: KycPrefillResult): void
           </label>
           <label>
             {t('kyc.phone')}
-            <input type="tel" required value={phone} onChange={(event) => setPhone(event.target.value)} />
+            <input type="tel" required value={phone} onChange={(event) => setPhone(event.target.value)} aria-describedby={sandboxPhone ? hintId : undefined} />
           </label>
           <button type="submit" disabled={busy || phone.trim() === ''}>
             {t('kyc.fill')}
           </button>
         </form>
+      )}
+      {sandboxPhone && (
+        <p id={hintId} className="muted" data-testid="kyc-sandbox-hint">
+          {t('kyc.sandboxHint', { phone: sandboxPhone })}
+        </p>
       )}
       {result && (
         <div role="status" data-testid="kyc-result">

@@ -35,8 +35,8 @@ export interface PeruriState {
   flow?: PeruriFlow
   onboarding: PeruriOnboarding
   inbox: SandboxOtpView[]
-  /** SIMAS-ID profiles that can pre-fill the registration from common-KYC. */
-  kycProfiles: { name: string; clientId: string }[]
+  /** SIMAS-ID profiles that can pre-fill the registration from common-KYC; the built-in sandbox one names a number to try. */
+  kycProfiles: { name: string; clientId: string; sandboxPhoneNumber?: string }[]
 
   loadEnvironments(): Promise<void>
   selectEnv(name: string): void
