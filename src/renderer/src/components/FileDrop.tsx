@@ -1,25 +1,16 @@
-import { useId, useState, type DragEvent } from 'react'
+import { useId } from 'react'
+import { DropZone } from './DropZone'
 
 /** A labelled file picker that also accepts a drop; keyboard users get the ordinary file input. */
 export function FileDrop(props: { label: string; hint: string; file?: File; accept?: string; onFile(file: File): void; testId?: string }) {
   const inputId = useId()
-  const [over, setOver] = useState(false)
-  const onDrop = (event: DragEvent) => {
-    event.preventDefault()
-    setOver(false)
-    const [file] = event.dataTransfer.files
-    if (file) props.onFile(file)
-  }
   return (
-    <div
-      className={`file-drop${over ? ' over' : ''}`}
-      onDragOver={(event) => {
-        event.preventDefault()
-        setOver(true)
+    <DropZone
+      onDrop={(transfer) => {
+        const [file] = transfer.files
+        if (file) props.onFile(file)
       }}
-      onDragLeave={() => setOver(false)}
-      onDrop={onDrop}
-      data-testid={props.testId}
+      testId={props.testId}
     >
       <label htmlFor={inputId}>{props.label}</label>
       <input
@@ -34,6 +25,6 @@ export function FileDrop(props: { label: string; hint: string; file?: File; acce
         }}
       />
       <span className="muted">{props.file ? `${props.file.name} (${props.file.size} B)` : props.hint}</span>
-    </div>
+    </DropZone>
   )
 }

@@ -1,4 +1,5 @@
-import { useId, useState, type DragEvent } from 'react'
+import { useId } from 'react'
+import { DropZone } from '../../components/DropZone'
 import { useT } from '../../i18n/useT'
 
 /** The files of a dropped folder (its top level, as a batch's input folder is read), or the dropped files themselves. */
@@ -25,26 +26,11 @@ export function PdfFilesDrop(props: { count: number; staging: number; onFiles(fi
   const t = useT()
   const filesId = useId()
   const folderId = useId()
-  const [over, setOver] = useState(false)
   const pdfsOnly = (files: Iterable<File>) => [...files].filter((file) => file.name.toLowerCase().endsWith('.pdf'))
 
-  async function onDrop(event: DragEvent) {
-    event.preventDefault()
-    setOver(false)
-    props.onFiles(pdfsOnly(await droppedFiles(event.dataTransfer)))
-  }
-
   return (
-    <div
-      className={`file-drop${over ? ' over' : ''}`}
-      onDragOver={(event) => {
-        event.preventDefault()
-        setOver(true)
-      }}
-      onDragLeave={() => setOver(false)}
-      onDrop={(event) => void onDrop(event)}
-      data-testid="batch-drop"
-    >
+    // droppedFiles reads the transfer's entries before its first await, while the drop event still lets it.
+    <DropZone onDrop={(transfer) => void droppedFiles(transfer).then((files) => props.onFiles(pdfsOnly(files)))} testId="batch-drop">
       <label htmlFor={filesId}>{t('batch.files.pick')}</label>
       <input
         id={filesId}
@@ -70,6 +56,6 @@ export function PdfFilesDrop(props: { count: number; staging: number; onFiles(fi
       <span className="muted" aria-live="polite">
         {props.staging > 0 ? t('batch.files.staging', { count: props.count, staging: props.staging }) : props.count > 0 ? t('batch.files.count', { count: props.count }) : t('batch.files.hint')}
       </span>
-    </div>
+    </DropZone>
   )
 }
