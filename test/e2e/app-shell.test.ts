@@ -30,10 +30,11 @@ describe('app shell in Chromium, window.teken bridged to the real main core', ()
     await expect(page.getByTestId('env-badge').textContent()).resolves.toBe('Sandbox')
     await expect(page.getByTestId('clock').textContent()).resolves.toMatch(/\d{2}\.\d{2} WIB$/)
     await expect(page.getByRole('button', { name: 'Buka PDF…' }).count()).resolves.toBe(1)
-    // Screens of later versions say so, and offer nothing that pretends to work.
+    // Every screen works: Alt+6 opens the audit log with its hash chain checked by main.
     await page.keyboard.press('Alt+6')
     await page.getByRole('heading', { level: 1, name: 'Audit' }).waitFor()
-    await expect(page.getByText('Hadir di versi berikutnya').count()).resolves.toBe(1)
+    await page.getByTestId('audit-verification').getByText(/^Rantai hash utuh: \d+ entri$/).waitFor()
+    await expect(page.getByRole('button', { name: 'Ekspor CSV' }).count()).resolves.toBe(1)
     await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('id')
     expect(consoleProblems).toEqual([])
   })

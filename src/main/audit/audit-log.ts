@@ -20,6 +20,17 @@ export interface AuditEntry extends AuditEvent {
   hash: string
 }
 
+/** Which entries `query` answers: newest first, optionally only before a sequence number, matching a search and an action group. */
+export interface AuditQuery {
+  /** Case-insensitive text that the action or the subject contains. */
+  search?: string
+  /** An action group such as `vault.`: entries whose action starts with it. */
+  actionPrefix?: string
+  /** Only entries older than this sequence number (the oldest one of the page before). */
+  before?: number
+  limit?: number
+}
+
 export type AuditVerification = { ok: true; entries: number } | { ok: false; entries: number; brokenAt: number; reason: string }
 
 const GENESIS = '0'.repeat(64)
@@ -81,6 +92,26 @@ export function createAuditLog(options: { file: string; clock: Clock; actor: str
     async list(limit = 200): Promise<AuditEntry[]> {
       return (await readEntries()).slice(-limit).reverse()
     },
+
+    /** One page of matching entries, newest first, and whether older matching entries remain. */
+    async query(query: AuditQuery = {}): Promise<{ entries: AuditEntry[]; more: boolean }> {
+      const limit = query.limit ?? 200
+      const needle = query.search?.trim().toLowerCase() ?? ''
+      const matching: AuditEntry[] = []
+      const entries = await readEntries()
+      for (let index = entries.length - 1; index >= 0; index--) {
+        const entry = entries[index]!
+        if (query.before !== undefined && entry.seq >= query.before) continue
+        if (query.actionPrefix && !entry.action.startsWith(query.actionPrefix)) continue
+        if (needle && !entry.action.toLowerCase().includes(needle) && !entry.subject.toLowerCase().includes(needle)) continue
+        if (matching.length === limit) return { entries: matching, more: true }
+        matching.push(entry)
+      }
+      return { entries: matching, more: false }
+    },
+
+    /** Every entry, oldest first, as written. */
+    all: readEntries,
 
     async verify(): Promise<AuditVerification> {
       let entries: AuditEntry[]

@@ -37,6 +37,7 @@ import { createMyValueClient } from '../providers/myvalue/myvalue-client'
 import { createSimasService } from '../providers/simas/simas-service'
 import { createVault } from '../vault/vault'
 import { createVaultSecretAccess } from '../vault/vault-secret-access'
+import { auditHandlers } from './audit-handlers'
 import { batchHandlers } from './batch-handlers'
 import { createPartnerHandlers } from './partner-handlers'
 import { onboardingHandlers } from './onboarding-handlers'
@@ -216,6 +217,7 @@ export function createTekenCore(options: CoreOptions) {
     ...createPartnerHandlers({ ...services, http: options.http, clock: options.clock }),
     ...otpHandlers(services),
     ...onboardingHandlers({ ...services, http: options.http, clock: options.clock }),
+    ...auditHandlers({ audit, fileSaver: options.desktop.fileSaver, clock: options.clock }),
   }
 
   const router: Router = createRouter(handlers, options.log)
@@ -223,7 +225,6 @@ export function createTekenCore(options: CoreOptions) {
 }
 
 export type TekenCore = ReturnType<typeof createTekenCore>
-
 
 /**
  * The real ports, configured from the environment (`TEKEN_DATA_DIR`, `TEKEN_KEYCHAIN_SERVICE`).

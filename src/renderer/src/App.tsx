@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react'
+import { AuditScreen } from './features/audit/AuditScreen'
 import { BatchesScreen } from './features/batches/BatchesScreen'
-import { ComingLaterScreen } from './features/coming-later/ComingLaterScreen'
 import { DocumentsScreen } from './features/documents/DocumentsScreen'
 import { Sidebar, screenLabel } from './features/navigation/Sidebar'
 import { PartnersScreen } from './features/partners/PartnersScreen'
@@ -10,20 +10,16 @@ import { SettingsScreen } from './features/settings/SettingsScreen'
 import { KeysScreen } from './features/vault/KeysScreen'
 import { StatusBar } from './features/shell/StatusBar'
 import { Toaster } from './features/toasts/Toaster'
-import type { MessageKey } from './i18n/messages'
 import { useT } from './i18n/useT'
 import { useNavigation, useSettings, useSystem } from './stores'
 
-const COMING_LATER: Partial<Record<Screen, MessageKey>> = {
-  audit: 'later.audit',
-}
-
-const SCREEN_COMPONENTS: Partial<Record<Screen, () => React.JSX.Element>> = {
+const SCREEN_COMPONENTS: Record<Screen, () => React.JSX.Element> = {
   documents: DocumentsScreen,
   batches: BatchesScreen,
   keys: KeysScreen,
   providers: PeruriSignersScreen,
   partners: PartnersScreen,
+  audit: AuditScreen,
   settings: SettingsScreen,
 }
 
@@ -47,7 +43,6 @@ export function App() {
     else heading.current?.focus()
   }, [screen])
 
-  const comingLater = COMING_LATER[screen]
   const ScreenComponent = SCREEN_COMPONENTS[screen]
   return (
     <div className="shell">
@@ -59,7 +54,7 @@ export function App() {
         <h1 ref={heading} tabIndex={-1}>
           {t(screenLabel(screen))}
         </h1>
-        {ScreenComponent ? <ScreenComponent /> : comingLater && <ComingLaterScreen description={comingLater} />}
+        <ScreenComponent />
       </main>
       <StatusBar />
       <Toaster />

@@ -1,3 +1,4 @@
+import { createAuditStore } from './features/audit/store'
 import { createBatchesStore } from './features/batches/store'
 import { createCredentialsStore } from './features/credentials/store'
 import { createDocumentsStore } from './features/documents/store'
@@ -37,3 +38,4 @@ export const useOtpWebhook = createOtpWebhookStore(window.teken, reportError, ()
 export const useWorkbench = createWorkbenchStore(window.teken, reportError)
 export const useTokenInspector = createTokenInspectorStore(window.teken, reportError)
 export const useBatches = createBatchesStore(window.teken, reportError)
+export const useAudit = createAuditStore(window.teken, reportError)

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { appChannels } from './app'
+import { auditChannels } from './audit'
 import { batchChannels } from './batches'
 import { credentialChannels } from './credentials'
 import { documentChannels } from './documents'
@@ -31,6 +32,7 @@ export const ipcContract = {
   ...onboardingChannels,
   ...otpChannels,
   ...partnerChannels,
+  ...auditChannels,
 } as const satisfies Record<string, ChannelSpec>
 
 export type IpcContract = typeof ipcContract
@@ -45,6 +47,7 @@ export const channelName = (method: MethodName): `teken:${MethodName}` => `teken
 export const isMethodName = (value: string): value is MethodName => Object.hasOwn(ipcContract, value)
 
 export * from './app'
+export * from './audit'
 export * from './batches'
 export * from './credentials'
 export * from './documents'
