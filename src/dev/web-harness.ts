@@ -8,7 +8,7 @@ import { WebSocketServer, type RawData } from 'ws'
 import type { Router } from '../main/core/router'
 import type { Logger } from '../main/ports/logger'
 import { serveAppAsset } from '../main/security/app-assets'
-import { buildContentSecurityPolicy } from '../main/security/csp'
+import { buildContentSecurityPolicy, webViewFrameSources } from '../main/security/csp'
 
 /**
  * Dev/test only, never packaged: serves the built renderer to a normal browser on loopback and
@@ -108,7 +108,8 @@ export async function startWebHarness(options: { rendererDir: string; router: Ro
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   origin = `http://127.0.0.1:${port}`
-  csp = buildContentSecurityPolicy([`ws://127.0.0.1:${port}`])
+  // Frames: Peruri's web views, as in the app (the embedded sandbox is on loopback).
+  csp = buildContentSecurityPolicy([`ws://127.0.0.1:${port}`], webViewFrameSources())
 
   return {
     origin,

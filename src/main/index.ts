@@ -24,7 +24,10 @@ const openExternalIfAllowed = (url: string): void => {
   else log.warn(`refused to open ${url} outside the app`)
 }
 
-app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openExternalIfAllowed, log))
+/** Peruri web view origins main has handed out; set once the core exists (no frame loads before). */
+let isWebViewUrl: (url: string) => boolean = () => false
+
+app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openExternalIfAllowed, log, (url) => isWebViewUrl(url)))
 
 if (!app.requestSingleInstanceLock()) {
   app.quit()
@@ -48,7 +51,8 @@ if (!app.requestSingleInstanceLock()) {
         desktop: electronDesktopPorts(),
       }),
     )
-    handleAppProtocol(join(__dirname, '../renderer'))
+    isWebViewUrl = (url) => core.services.peruri.isWebViewUrl(url)
+    handleAppProtocol(join(__dirname, '../renderer'), () => core.services.peruri.configuredWebViewOrigins())
     registerIpcHandlers(ipcMain, core.router, guard.isTrusted, log)
 
     const camera = core.services.camera

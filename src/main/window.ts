@@ -21,12 +21,20 @@ export const BASELINE_WEB_PREFERENCES = {
 
 /**
  * Applied to every web contents the app creates: no navigation away from the app, no new windows
- * (an allowlisted https link goes to the system browser instead), no `<webview>`.
+ * (an allowlisted https link goes to the system browser instead), no `<webview>`. A subframe may
+ * load only a Peruri web view whose exact origin main handed out (`isWebViewUrl`); everything else,
+ * and any later navigation of such a frame to another origin, is refused.
  */
-export function hardenWebContents(contents: WebContents, openExternalIfAllowed: (url: string) => void, log: Logger): void {
+export function hardenWebContents(contents: WebContents, openExternalIfAllowed: (url: string) => void, log: Logger, isWebViewUrl: (url: string) => boolean = () => false): void {
   contents.on('will-navigate', (event, url) => {
     event.preventDefault()
     log.warn(`blocked navigation to ${url}`)
+  })
+  contents.on('will-frame-navigate', (details) => {
+    // The top frame is will-navigate's (always refused); subframes are Peruri's web views only.
+    if (details.isMainFrame || isWebViewUrl(details.url)) return
+    details.preventDefault()
+    log.warn(`blocked a frame loading ${details.url}`)
   })
   contents.on('will-redirect', (event, url) => {
     event.preventDefault()

@@ -47,6 +47,25 @@ describe('web contents hardening', () => {
     }
   })
 
+  it("lets a subframe load only a Peruri web view origin main handed out; the top frame stays will-navigate's", () => {
+    const contents = new FakeWebContents()
+    const handedOut = new Set(['http://127.0.0.1:4321'])
+    hardenWebContents(contents as never, vi.fn(), log, (url) => handedOut.has(new URL(url).origin))
+    const frameNavigation = (url: string, isMainFrame: boolean) => {
+      const preventDefault = vi.fn()
+      contents.emit('will-frame-navigate', { url, isMainFrame, preventDefault })
+      return preventDefault
+    }
+    expect(frameNavigation('http://127.0.0.1:4321/webview/signing.php?orderId=3001', false)).not.toHaveBeenCalled()
+    for (const url of ['http://127.0.0.1:4322/webview/signing.php', 'https://evil.example/', 'app://teken/index.html', 'about:blank', 'data:text/html,hi']) expect(frameNavigation(url, false), url).toHaveBeenCalledOnce()
+    expect(frameNavigation('https://evil.example/', true)).not.toHaveBeenCalled()
+    // Without the check (the default), no subframe loads at all.
+    const bare = hardened().contents
+    const preventDefault = vi.fn()
+    bare.emit('will-frame-navigate', { url: 'http://127.0.0.1:4321/webview/index.php', isMainFrame: false, preventDefault })
+    expect(preventDefault).toHaveBeenCalledOnce()
+  })
+
   it('denies <webview>', () => {
     const { contents } = hardened()
     const preventDefault = vi.fn()

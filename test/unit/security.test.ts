@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isAppUrl } from '../../src/main/security/app-origin'
 import { serveAppAsset } from '../../src/main/security/app-assets'
-import { buildContentSecurityPolicy } from '../../src/main/security/csp'
+import { buildContentSecurityPolicy, webViewFrameSources } from '../../src/main/security/csp'
 import { checkExternalUrl, isAllowedExternalUrl } from '../../src/main/security/external-links'
 import { createCameraGrant, decidePermission } from '../../src/main/security/permissions'
 import { TekenError } from '../../src/shared/errors'
@@ -21,6 +21,14 @@ describe('Content-Security-Policy', () => {
     expect(csp.get('object-src')).toBe("'none'")
     expect(csp.get('frame-ancestors')).toBe("'none'")
     expect(buildContentSecurityPolicy()).not.toMatch(/unsafe-(eval|inline)/)
+    expect(csp.get('frame-src')).toBe("'none'")
+  })
+
+  it("frames only Peruri's web views: the sandbox's loopback and exact https origins of configured ones", () => {
+    const framing = directives(buildContentSecurityPolicy([], webViewFrameSources(['https://webview.peruri.example', 'https://webview.peruri.example', "https://x.example 'unsafe-inline'", 'http://plain.example'])))
+    expect(framing.get('frame-src')).toBe('http://127.0.0.1:* https://webview.peruri.example')
+    expect(framing.get('default-src')).toBe("'none'")
+    expect(framing.get('frame-ancestors')).toBe("'none'")
   })
 
   it('adds only the given connect sources (the web harness socket)', () => {

@@ -31,9 +31,17 @@ export function registerPeruriCommands(program: Command, context: CliContext): v
     .requiredOption('--api-key-file <path>', 'file whose first line is the x-Gateway-APIKey')
     .requiredOption('--system-id <id>', 'the partner systemId')
     .option('--email <email>', 'the signer Teken acts for by default')
-    .action(async (options: { name: string; baseUrl: string; apiKeyFile: string; systemId: string; email?: string }) => {
+    .option('--web-view-url <url>', "the base of Peruri's web views (index.php, signing.php under it), from the partner contract")
+    .action(async (options: { name: string; baseUrl: string; apiKeyFile: string; systemId: string; email?: string; webViewUrl?: string }) => {
       const apiKey = passwordFromPassFile(await readInput(options.apiKeyFile)).toString('utf8')
-      const saved = await context.core().services.peruri.setEnvironment({ name: options.name, baseUrl: options.baseUrl, systemId: options.systemId, apiKey, ...(options.email ? { email: options.email } : {}) })
+      const saved = await context.core().services.peruri.setEnvironment({
+        name: options.name,
+        baseUrl: options.baseUrl,
+        systemId: options.systemId,
+        apiKey,
+        ...(options.email ? { email: options.email } : {}),
+        ...(options.webViewUrl ? { webViewBaseUrl: options.webViewUrl } : {}),
+      })
       context.out(`environment ${saved.name}: ${saved.baseUrl}, systemId ${saved.systemId}${saved.email ? `, signer ${saved.email}` : ''}; API key in the vault`)
     })
   env

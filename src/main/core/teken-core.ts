@@ -206,6 +206,8 @@ export function createTekenCore(options: CoreOptions) {
     peruriSign: (request) => services.peruriSessions.sign(request),
     peruriDocumentStatus: (request) => services.peruriSessions.status(request),
     peruriDownload: (request) => services.peruriSessions.download(request),
+    peruriWebView: (request) => services.peruri.webView(request),
+    peruriWebViewSigned: (request) => services.peruriSessions.webViewSigned(request),
     sandboxOtpInbox: async ({ email }) => {
       // The sandbox is a simulator and showing its codes is the point; staging and production OTPs go to the signer's phone only.
       if ((await settings.get()).environment !== 'sandbox') throw new TekenError('SANDBOX_ONLY', 'The sandbox OTP inbox exists only in the Sandbox environment.')

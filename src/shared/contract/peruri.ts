@@ -115,6 +115,23 @@ export const peruriChannels = {
   /** Downloads the signed PDF, opens it as a new document in main and verifies it. */
   peruriDownload: { request: OrderRequest, response: z.object({ document: DocumentHandleSchema, verification: VerificationViewSchema }).strict() },
 
+  /**
+   * One of Peruri's web views to frame (seed 003 §7 activation for an email, §8 signing for an order
+   * sent from this app) and the exact origin its messages must come from. `parentOrigin` is the
+   * asking window's own origin, passed on to the page.
+   */
+  peruriWebView: {
+    request: EnvRequest.extend({
+      kind: z.enum(['activation', 'signing']),
+      email: Email.optional(),
+      orderId: OrderId.optional(),
+      parentOrigin: z.string().min(1).max(100),
+    }).strict(),
+    response: z.object({ url: z.url({ protocol: /^https?$/ }), origin: z.string() }).strict(),
+  },
+  /** The signing web view reported success: the signer's turn is over, and the order's status follows, as after `peruriSign`. */
+  peruriWebViewSigned: { request: OrderRequest, response: PeruriOrderStatusSchema },
+
   /** The embedded sandbox's OTP inbox for one signer, newest first; refused outside the Sandbox environment. */
   sandboxOtpInbox: { request: z.object({ email: Email }).strict(), response: z.object({ messages: z.array(SandboxOtpViewSchema) }).strict() },
 } as const

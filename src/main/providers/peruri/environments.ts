@@ -14,6 +14,12 @@ export const PeruriEnvironmentSchema = z
     /** The signer Teken acts for by default. */
     email: z.email().optional(),
     paths: z.partialRecord(z.enum(PERURI_OPERATIONS), z.string().min(1)).optional(),
+    /**
+     * Where Peruri's web views live (seed 003's `http://url-webview/`: `index.php` and `signing.php`
+     * under it). Peruri gives it with the partner contract; until it is set, the web views are
+     * unavailable for the environment and the API path is the way.
+     */
+    webViewBaseUrl: z.url({ protocol: /^https$/ }).optional(),
   })
   .strict()
 export type PeruriEnvironment = z.infer<typeof PeruriEnvironmentSchema>
@@ -25,6 +31,9 @@ export const SANDBOX_API_KEY_ITEM = 'Peruri sandbox API key'
 
 /** Peruri's development gateway (provider-facts); production's address comes with the partner contract. */
 export const PERURI_DEVELOPMENT_BASE_URL = 'https://apgdev.peruri.co.id:9044/gateway/'
+
+/** Seed 003's placeholder host for the web views: shown where an environment has no web view URL yet. */
+export const PERURI_WEBVIEW_BASE_URL_PLACEHOLDER = 'https://url-webview/'
 
 /** Which Peruri environment the app's environment switch means when the user has not picked one. */
 export const PERURI_ENVIRONMENT_FOR: Record<'sandbox' | 'staging' | 'production', string> = { sandbox: SANDBOX_ENVIRONMENT, staging: 'development', production: 'production' }

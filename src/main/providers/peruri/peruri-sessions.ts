@@ -119,6 +119,26 @@ export function createPeruriSessions(options: PeruriSessionsOptions) {
 
     status: (input: { env: string; orderId: string }) => status(input.env, input.orderId),
 
+    /**
+     * The signing web view (seed 003 §8) reported success for the signer whose turn it was: that turn
+     * is over unless Peruri's own status says that signer has not signed. Then the flow goes on as
+     * after the Signing API: status, download, verify.
+     */
+    async webViewSigned(input: { env: string; orderId: string }): Promise<PeruriOrderStatus> {
+      const order = sent(input.env, input.orderId)
+      const signer = order.signers[order.turn]
+      if (!signer) throw new TekenError('INVALID_REQUEST', `Every signer of order ${input.orderId} has signed already.`)
+      const answer = await (await options.client(input.env)).checkDocumentStatus(input.orderId)
+      // The frame's word is not enough: Peruri must say this signer signed (or, without a signer list, that the order is signed).
+      const signed = answer.signedBy ? answer.signedBy.some((email) => email.toLowerCase() === signer.email.toLowerCase()) : answer.status === 'SIGNED'
+      if (!signed) {
+        throw new TekenError('PERURI_ERROR', `The web view reported a signature, but Peruri says ${signer.email} has not signed order ${input.orderId}: ${answer.resultDesc}`)
+      }
+      order.otpToken = undefined
+      order.turn += 1
+      return status(input.env, input.orderId)
+    },
+
     /** Opens the downloaded PDF as a new document in main and verifies it, so the user sees the report before saving. */
     async download(input: { env: string; orderId: string }): Promise<{ document: DocumentHandle; verification: VerificationView }> {
       const signed = await (await options.client(input.env)).downloadDocument(input.orderId)

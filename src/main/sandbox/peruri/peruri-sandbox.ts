@@ -19,6 +19,19 @@ import { createFaultController, startSandboxServer, type FaultSettings, type San
 import { createSandboxTsa } from '../tsa/sandbox-tsa'
 import { issueSignerCertificate } from './sandbox-ca'
 import { openSandboxState, type SandboxOrder, type SandboxOtpMessage, type SandboxUser } from './sandbox-state'
+import { PERURI_WEBVIEW_PARENT_PARAM } from '../../../shared/peruri-webview'
+import {
+  acceptedParentOrigin,
+  activationBody,
+  SANDBOX_WEBVIEW_API,
+  SANDBOX_WEBVIEW_PAGES,
+  SANDBOX_WEBVIEW_PREFIX,
+  SANDBOX_WEBVIEW_SCRIPT,
+  signingBody,
+  WEBVIEW_SCRIPT,
+  webViewPage,
+  webViewPagePolicy,
+} from './webview-pages'
 
 export interface PeruriSandboxOptions {
   /** Where users, orders, PDFs and the OTP inbox live. */
@@ -38,6 +51,8 @@ export interface PeruriSandbox {
   server: SandboxServer
   /** The gateway base the client is configured with: `http://127.0.0.1:PORT/gateway/`. */
   gatewayUrl: string
+  /** The base of Peruri's two web views (seed 003 §7, §8): `http://127.0.0.1:PORT/webview/`. */
+  webViewUrl: string
   /** The sandbox's RFC 3161 TSA (`pdf sign --tsa URL`), beside the gateway as a real TSA would be. */
   tsaUrl: string
   addSystem(apiKey: string, systemId: string): void
@@ -122,6 +137,7 @@ export async function startPeruriSandbox(options: PeruriSandboxOptions): Promise
 
   async function handle(request: SandboxRequest): Promise<SandboxResponse> {
     if (request.path.startsWith(SANDBOX_CONTROL_PREFIX)) return control(request)
+    if (request.path.startsWith(SANDBOX_WEBVIEW_PREFIX)) return webView(request)
     if (request.path === TSA_PATH && request.method === 'POST') return { status: 200, headers: { 'content-type': 'application/timestamp-reply' }, body: await tsa.reply(request.body) }
     const operation = operationByPath.get(request.path)
     if (!operation) return gatewayError(404, `Resource ${request.path} not found`)
@@ -549,6 +565,105 @@ export async function startPeruriSandbox(options: PeruriSandboxOptions): Promise
     },
   }
 
+  // ---- web views (seed 003 §7 and §8) -------------------------------------------------------------
+
+  /** OTP tokens the signing web view asked for, per order: the page holds only the order id and the code. */
+  const webViewTokens = new Map<string, string>()
+
+  const answerOf = async (work: () => Promise<string>): Promise<SandboxResponse> => {
+    try {
+      return { status: 200, json: { resultCode: '0', resultDesc: await work() } }
+    } catch (error) {
+      if (error instanceof PeruriRefusal) return { status: 200, json: { resultCode: error.resultCode, resultDesc: error.resultDesc } }
+      throw error
+    }
+  }
+
+  /** The order a signing web view may sign: a single document, not signed yet. */
+  function webViewOrder(orderId: string): SandboxOrder {
+    const target = order(orderId)
+    if (target.tier) refuse(CODES.malformed, `Dokumen ${orderId} berjenjang: web view ini untuk satu penanda tangan`)
+    if (target.kind === 'system') refuse(CODES.notSystemOrder, `Dokumen ${orderId} ditandatangani lewat Signing System, tanpa OTP`)
+    currentSigner(target)
+    return target
+  }
+
+  const webViewApi: Record<string, (input: Record<string, unknown>) => Promise<string>> = {
+    /** What activation, video e-KYC and speciment do through the API, in one step: the certificate is issued. */
+    async activate(input) {
+      const found = user(String(input.email ?? ''), String(input.systemId ?? ''))
+      found.activated = true
+      found.ekycPassed = true
+      found.activatedVia = 'webview'
+      found.identity ??= issueSignerCertificate(state.core.ca, found, clock.now())
+      await state.saveCore()
+      return 'Data sertifikat berhasil di-generate'
+    },
+    async otp(input) {
+      const target = webViewOrder(String(input.orderId ?? ''))
+      const grant = await grantOtp(currentSigner(target), [target.orderId])
+      webViewTokens.set(target.orderId, grant.token)
+      return `Kode OTP dikirim ke ${grant.phone}`
+    },
+    async sign(input) {
+      const target = webViewOrder(String(input.orderId ?? ''))
+      const otp = String(input.otp ?? '')
+      if (!/^\d{6}$/.test(otp)) refuse(CODES.malformed, 'Kode OTP harus 6 digit')
+      const token = webViewTokens.get(target.orderId) ?? refuse(CODES.tokenInvalid, 'Minta kode OTP dulu')
+      const email = currentSigner(target)
+      redeem(token, otp, (grant) => grant.orderIds.length === 1 && grant.orderIds[0] === target.orderId && grant.email === email && !grant.orderIdBulk)
+      webViewTokens.delete(target.orderId)
+      await signOrder(target, email, target.signers)
+      target.signedVia = 'webview'
+      await state.saveOrder(target)
+      return 'Success'
+    },
+  }
+
+  async function webView(request: SandboxRequest): Promise<SandboxResponse> {
+    const plain = (status: number, body: string): SandboxResponse => ({ status, headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' }, body })
+    if (request.method === 'GET' && request.path === SANDBOX_WEBVIEW_SCRIPT) {
+      return { status: 200, headers: { 'content-type': 'text/javascript; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' }, body: WEBVIEW_SCRIPT }
+    }
+    if (request.method === 'POST' && request.path.startsWith(SANDBOX_WEBVIEW_API)) {
+      const route = webViewApi[request.path.slice(SANDBOX_WEBVIEW_API.length)]
+      if (!route) return plain(404, 'Not found')
+      const input = safeJson(request.body)
+      if (typeof input !== 'object' || input === null) return { status: 200, json: { resultCode: CODES.malformed, resultDesc: 'Format request tidak valid' } }
+      return answerOf(() => route(input as Record<string, unknown>))
+    }
+    const kind = request.path === SANDBOX_WEBVIEW_PAGES.activation ? 'activation' : request.path === SANDBOX_WEBVIEW_PAGES.signing ? 'signing' : undefined
+    if (request.method !== 'GET' || !kind) return plain(404, 'Not found')
+    const parentOrigin = acceptedParentOrigin(request.query.get(PERURI_WEBVIEW_PARENT_PARAM))
+    if (!parentOrigin) return plain(400, `The web view needs ${PERURI_WEBVIEW_PARENT_PARAM}: the origin of the Teken window that frames it.`)
+    const page = (title: string, fields: Record<string, string>, body: string, failure?: PeruriRefusal): SandboxResponse => ({
+      status: 200,
+      headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': webViewPagePolicy(parentOrigin), 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' },
+      body: webViewPage({ kind, parentOrigin, title, fields: { ...fields, ...(failure ? { failureCode: failure.resultCode, failureDesc: failure.resultDesc } : {}) }, body }),
+    })
+    const failed = (error: unknown): PeruriRefusal => {
+      if (error instanceof PeruriRefusal) return error
+      throw error
+    }
+    if (kind === 'activation') {
+      const email = request.query.get('email') ?? ''
+      const systemId = request.query.get('systemId') ?? ''
+      try {
+        const found = user(email, systemId)
+        return page('Aktivasi akun Peruri', { email, systemId }, activationBody(found.email, found.identity ? 'Sertifikat sudah terbit.' : 'Sertifikat belum terbit.'))
+      } catch (error) {
+        return page('Aktivasi akun Peruri', { email, systemId }, '', failed(error))
+      }
+    }
+    const orderId = request.query.get('orderId') ?? ''
+    try {
+      const target = webViewOrder(orderId)
+      return page('Tanda tangan dokumen', { orderId }, signingBody({ orderId, fileName: target.fileName, email: target.email, boxes: target.signers.length, status: target.status }))
+    } catch (error) {
+      return page('Tanda tangan dokumen', { orderId }, '', failed(error))
+    }
+  }
+
   // ---- control ----------------------------------------------------------------------------------
 
   const FaultPatchSchema = z
@@ -592,6 +707,7 @@ export async function startPeruriSandbox(options: PeruriSandboxOptions): Promise
   return {
     server,
     gatewayUrl: `${server.url}/gateway/`,
+    webViewUrl: `${server.url}${SANDBOX_WEBVIEW_PREFIX}`,
     tsaUrl: `${server.url}${TSA_PATH}`,
     addSystem: (apiKey, systemId) => void systems.set(apiKey, systemId),
     setFaults: (patch) => faults.set(patch),

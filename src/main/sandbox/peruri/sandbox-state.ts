@@ -15,6 +15,8 @@ export interface SandboxUser {
   /** Base64 PNG or JPEG, drawn in visible signatures. */
   speciment?: string
   identity?: IssuedIdentity
+  /** Onboarded through the activation web view (seed 003 §7) rather than the API steps. */
+  activatedVia?: 'webview'
 }
 
 export interface SandboxOrder {
@@ -33,6 +35,8 @@ export interface SandboxOrder {
   /** How many times the sandbox applied a signature to this order: the exactly-once check. */
   signCount: number
   createdAt: string
+  /** Signed through the signing web view (seed 003 §8) rather than the Signing API. */
+  signedVia?: 'webview'
 }
 
 export interface SandboxOtpMessage {

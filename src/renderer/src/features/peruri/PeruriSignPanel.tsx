@@ -5,6 +5,7 @@ import { useDocuments, usePeruri, usePlacement, useSettings, useToasts } from '.
 import { VerificationReport } from '../documents/VerificationReport'
 import type { PlacedBox } from '../placement/store'
 import { OtpPrompt } from './OtpPrompt'
+import { PeruriWebView } from './PeruriWebView'
 import { PeruriEnvironmentPicker, SignerSuggestions } from './PeruriEnvironmentPicker'
 import { SandboxOtpInbox } from './SandboxOtpInbox'
 
@@ -143,6 +144,8 @@ export function PeruriSignPanel({ docId }: { docId: string }) {
                 </button>
               )}
               {showInbox && current.otp && <SandboxOtpInbox email={current.otp.signer} refreshKey={current.otp.sentAt} onUse={setOtp} />}
+              {/* Seed 003 §8: a single document can also be signed on Peruri's own page, which asks for its own OTP. */}
+              {!status.tierSigners && <PeruriWebView kind="signing" />}
             </>
           )}
 

@@ -3,6 +3,7 @@ import { useT } from '../../i18n/useT'
 import { base64OfBlob } from '../../lib/files'
 import { usePeruri } from '../../stores'
 import { PeruriEnvironmentPicker, SignerSuggestions } from './PeruriEnvironmentPicker'
+import { PeruriWebView } from './PeruriWebView'
 import { RegistrationForm } from './RegistrationForm'
 import { SpecimentPad } from './SpecimentPad'
 import { StepDone } from './StepDone'
@@ -43,6 +44,8 @@ export function PeruriSignersScreen() {
         <button type="button" disabled={disabled} onClick={() => void activate()}>
           {t('peruri.activate')}
         </button>
+        {/* Seed 003 §7: Peruri's own page does activation, e-KYC and speciment; its answer counts as the API steps'. */}
+        <PeruriWebView kind="activation" disabled={disabled} />
 
         <h3>
           {t('peruri.video.title')} <StepDone done={done.video} />

@@ -2,6 +2,7 @@ import { create } from 'zustand'
 import type { TekenApi } from '../../../../shared/api'
 import type { DocumentHandle, KycPrefill, PeruriEnvironmentView, PeruriOrderStatus, PeruriRegistration, SandboxOtpView, SignatureBox, VerificationView } from '../../../../shared/contract'
 import type { IpcResult } from '../../../../shared/errors'
+import type { PeruriWebViewKind, PeruriWebViewResult } from '../../../../shared/peruri-webview'
 import { valueOrReport, type ReportError } from '../../lib/ipc'
 
 /** One document on its way through Peruri: sent, OTP, signed, downloaded, saved. */
@@ -63,6 +64,15 @@ export interface PeruriState {
   armCamera(): Promise<boolean>
 
   refreshInbox(email: string): Promise<void>
+
+  /** The web view to frame (activation for the onboarding email, signing for the flow's order) and the exact origin its answer must come from. */
+  webView(kind: PeruriWebViewKind, parentOrigin: string): Promise<{ url: string; origin: string } | undefined>
+  /**
+   * The framed web view's accepted answer, taken as the API path's: activation marks the step done
+   * and asks for the certificate status; signing ends the signer's turn and shows the order's status.
+   * A resultCode other than "0" is reported with Peruri's words. Resolves true on success.
+   */
+  webViewResult(kind: PeruriWebViewKind, result: PeruriWebViewResult): Promise<boolean>
 
   loadKycProfiles(): Promise<void>
   /** The registration fields SIMAS-ID's KYC record has for this phone number; undefined after a reported error. */
@@ -189,6 +199,29 @@ export const createPeruriStore = (api: TekenApi, onError: ReportError) =>
       async refreshInbox(email) {
         const inbox = await valueOrReport(api.sandboxOtpInbox({ email }), onError)
         if (inbox) set({ inbox: inbox.messages })
+      },
+
+      async webView(kind, parentOrigin) {
+        const { env, onboarding } = get()
+        if (kind === 'activation') return env ? run(() => api.peruriWebView({ env, kind, email: onboarding.email, parentOrigin })) : undefined
+        const current = order()
+        return current ? run(() => api.peruriWebView({ ...current, kind, parentOrigin })) : undefined
+      },
+      async webViewResult(kind, result) {
+        if (!result.ok) {
+          onError({ code: 'PERURI_ERROR', message: `${result.resultDesc} (resultCode ${result.resultCode})`, details: { resultCode: result.resultCode, via: 'web view' } })
+          return false
+        }
+        if (kind === 'activation') {
+          set({ onboarding: { ...get().onboarding, done: { ...get().onboarding.done, activated: true } } })
+          await get().checkCertificate()
+          return true
+        }
+        const current = order()
+        const status = current && (await run(() => api.peruriWebViewSigned(current)))
+        if (!status) return false
+        updateFlow({ status, otp: undefined })
+        return true
       },
 
       async loadKycProfiles() {
