@@ -2,8 +2,6 @@ import { resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { startWebHarness, type WebHarness } from '../../src/dev/web-harness'
 import type { CoreOptions } from '../../src/main/core/teken-core'
-import { createKeytarSecretStore } from '../../src/main/ports/keytar-secret-store'
-import { VAULT_KEY_ACCOUNT } from '../../src/main/vault/vault'
 import { launchChromium } from './chromium'
 import { createTestCore, type TestCore } from './core'
 
@@ -49,7 +47,6 @@ export async function startBrowserApp(coreOverrides: Partial<CoreOptions> = {}):
     async close() {
       await browser.close()
       await harness.close()
-      await createKeytarSecretStore(testCore.keychainService).delete(VAULT_KEY_ACCOUNT)
       await testCore.dispose()
     },
   }

@@ -3,7 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createTekenCore, defaultCoreOptions, type CoreOptions, type TekenCore } from '../../src/main/core/teken-core'
+import { createKeytarSecretStore } from '../../src/main/ports/keytar-secret-store'
 import type { Logger } from '../../src/main/ports/logger'
+import { VAULT_KEY_ACCOUNT } from '../../src/main/vault/vault'
 import type { IpcResult } from '../../src/shared/errors'
 
 export interface TestCore {
@@ -18,7 +20,8 @@ export interface TestCore {
 
 /**
  * A real main core (real keytar, real files) isolated in a temp data folder and a keychain service
- * name of its own, exactly as `TEKEN_DATA_DIR` / `TEKEN_KEYCHAIN_SERVICE` isolate scripts.
+ * name of its own, exactly as `TEKEN_DATA_DIR` / `TEKEN_KEYCHAIN_SERVICE` isolate scripts. `dispose`
+ * removes both.
  */
 export async function createTestCore(runtime: 'web-harness' | 'cli' = 'web-harness', overrides: Partial<CoreOptions> = {}): Promise<TestCore> {
   const dataDir = await mkdtemp(join(tmpdir(), 'teken-test-'))
@@ -39,6 +42,8 @@ export async function createTestCore(runtime: 'web-harness' | 'cli' = 'web-harne
     await core.services.sandboxHost.close()
     await core.services.otpWebhook.close()
     await rm(dataDir, { recursive: true, force: true })
+    // The vault's key lives in the OS keychain under this core's own service name.
+    await createKeytarSecretStore(keychainService).delete(VAULT_KEY_ACCOUNT)
   }
   return { core, dataDir, keychainService, openedLinks, logLines, dispose }
 }

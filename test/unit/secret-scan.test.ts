@@ -40,10 +40,7 @@ describe('secret scan: what main sends the renderer, logs and audits', () => {
       },
     })
   })
-  afterAll(async () => {
-    await createKeytarSecretStore(testCore.keychainService).delete(VAULT_KEY_ACCOUNT)
-    await testCore.dispose()
-  })
+  afterAll(() => testCore.dispose())
 
   it('exercises every vault and credential channel without leaking', async () => {
     const generated = await dispatch('generateKey', { name: 'generated', bits: 2048, tags: ['snap'] })

@@ -2,11 +2,9 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { headlessDesktopPorts } from '../../src/main/ports/desktop'
-import { createKeytarSecretStore } from '../../src/main/ports/keytar-secret-store'
 import { basicCredentialsFromVault } from '../../src/main/providers/simas/basic-auth'
 import { sendSimasOtp } from '../../src/main/sandbox/simas/simas-sandbox'
 import { CLIPBOARD_CLEAR_MS } from '../../src/main/security/secret-clipboard'
-import { VAULT_KEY_ACCOUNT } from '../../src/main/vault/vault'
 import type { OtpWebhookStatus, VaultItemSummary } from '../../src/shared/contract'
 import type { IpcResult } from '../../src/shared/errors'
 import { createTestCore, routerCalls, type TestCore } from '../support/core'
@@ -36,10 +34,7 @@ describe('Copy and reveal of vault secrets, through the router of a real core', 
   afterEach(() => {
     vi.useRealTimers()
   })
-  afterAll(async () => {
-    await createKeytarSecretStore(testCore.keychainService).delete(VAULT_KEY_ACCOUNT)
-    await testCore.dispose()
-  })
+  afterAll(() => testCore.dispose())
 
   it('copies a stored value to the clipboard from main and clears it after 30 s, unless the user copied something else', async () => {
     const item = await value<VaultItemSummary>('addSecret', { type: 'api-key', name: 'peruri gateway', tags: [], value: API_KEY })
@@ -101,7 +96,6 @@ describe('Copy and reveal of vault secrets, through the router of a real core', 
       for (const method of ['copyVaultSecret', 'revealVaultSecret']) await expect(headless.core.router.dispatch(method, { id: 'k' })).resolves.toMatchObject({ ok: false, error: { code: 'DESKTOP_ONLY' } })
       expect((await headless.core.services.audit.list()).map((entry) => entry.action)).toEqual(['vault.secret-added'])
     } finally {
-      await createKeytarSecretStore(headless.keychainService).delete(VAULT_KEY_ACCOUNT)
       await headless.dispose()
     }
   })

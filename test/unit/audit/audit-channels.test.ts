@@ -2,8 +2,6 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { headlessDesktopPorts } from '../../../src/main/ports/desktop'
-import { createKeytarSecretStore } from '../../../src/main/ports/keytar-secret-store'
-import { VAULT_KEY_ACCOUNT } from '../../../src/main/vault/vault'
 import type { AuditEntryView, AuditVerificationView } from '../../../src/shared/contract'
 import { formatWib } from '../../../src/shared/time'
 import { createTestCore, routerCalls, type TestCore } from '../../support/core'
@@ -64,10 +62,7 @@ describe('Audit channels through the router of a real core', () => {
       await testCore.core.services.audit.append({ action: index % 2 ? 'snap.signed' : 'peruri.document-signed', subject: `kontrak-${index}.pdf`, details: { orderId: `ORD-${index}` } })
     }
   })
-  afterAll(async () => {
-    await createKeytarSecretStore(testCore.keychainService).delete(VAULT_KEY_ACCOUNT)
-    await testCore.dispose()
-  })
+  afterAll(() => testCore.dispose())
 
   it('lists newest first, with the time, actor, details and a hash prefix, and never a secret', async () => {
     const { entries, more } = await list()

@@ -6,8 +6,6 @@ import { createBatch } from '../../../src/main/batch/batch-runner'
 import { JOURNAL_FILE } from '../../../src/main/batch/batch-service'
 import { openJournal } from '../../../src/main/batch/journal'
 import { systemClock } from '../../../src/main/ports/clock'
-import { createKeytarSecretStore } from '../../../src/main/ports/keytar-secret-store'
-import { VAULT_KEY_ACCOUNT } from '../../../src/main/vault/vault'
 import type { BatchDocumentView, BatchOverviewView } from '../../../src/shared/contract'
 import { parseTemplate } from '../../../src/shared/placement/template'
 import { createTestCore, routerCalls, type TestCore } from '../../support/core'
@@ -47,10 +45,7 @@ describe('batch channels through the router of a real core', () => {
   beforeAll(async () => {
     testCore = await createTestCore()
   })
-  afterAll(async () => {
-    await createKeytarSecretStore(testCore.keychainService).delete(VAULT_KEY_ACCOUNT)
-    await testCore.dispose()
-  })
+  afterAll(() => testCore.dispose())
 
   it('signs staged files in peruri-bulk mode with one OTP for the batch, reports progress by revision, writes the report', async () => {
     const batchId = randomUUID()

@@ -2,13 +2,11 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createFetchHttpClient } from '../../../src/main/ports/http-client'
-import { createKeytarSecretStore } from '../../../src/main/ports/keytar-secret-store'
 import { basicCredentialsFromVault } from '../../../src/main/providers/simas/basic-auth'
 import { createSimasKycClient } from '../../../src/main/providers/simas/kyc-client'
 import { SANDBOX_KYC_PHONE, SANDBOX_SIMAS_KYC_ITEM, SANDBOX_SIMAS_PROFILE } from '../../../src/main/sandbox/sandbox-host'
 import { SANDBOX_DEMO_SIGNERS } from '../../../src/main/sandbox/peruri/sandbox-state'
 import { startSimasSandbox, type SimasSandbox } from '../../../src/main/sandbox/simas/simas-sandbox'
-import { VAULT_KEY_ACCOUNT } from '../../../src/main/vault/vault'
 import { PeruriRegistrationSchema, type KycPrefill } from '../../../src/shared/contract'
 import { createTestCore, routerCalls, type TestCore } from '../../support/core'
 
@@ -42,7 +40,6 @@ describe('SIMAS-ID KYC pre-fill of the Peruri registration, through the router, 
   })
   afterAll(async () => {
     await sandbox?.close()
-    await createKeytarSecretStore(testCore.keychainService).delete(VAULT_KEY_ACCOUNT)
     await testCore.dispose()
   })
 

@@ -4,8 +4,6 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createOvoOnboarding } from '../../../src/main/onboarding/ovo-onboarding'
 import { systemClock } from '../../../src/main/ports/clock'
-import { createKeytarSecretStore } from '../../../src/main/ports/keytar-secret-store'
-import { VAULT_KEY_ACCOUNT } from '../../../src/main/vault/vault'
 import { OVO_ONBOARDING_STEPS, type OvoPartnerView, type VaultItemSummary } from '../../../src/shared/contract'
 import { createTestCore, routerCalls, type TestCore } from '../../support/core'
 import { expectRejectedTekenError } from '../../support/teken-error'
@@ -125,10 +123,7 @@ describe('OVO onboarding channels through the router of a real core', () => {
   beforeAll(async () => {
     testCore = await createTestCore()
   })
-  afterAll(async () => {
-    await createKeytarSecretStore(testCore.keychainService).delete(VAULT_KEY_ACCOUNT)
-    await testCore.dispose()
-  })
+  afterAll(() => testCore.dispose())
 
   it('adds a partner, advances a step, links a real vault key, and a new core reads it back', async () => {
     const key = await value<{ id: string }>('generateKey', { name: 'ovo-snap-key', bits: 2048, tags: ['ovo'] })

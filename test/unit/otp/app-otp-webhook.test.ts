@@ -3,11 +3,9 @@ import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_APP_OTP_WEBHOOK_PORT } from '../../../src/main/otp/app-otp-webhook'
-import { createKeytarSecretStore } from '../../../src/main/ports/keytar-secret-store'
 import { basicCredentialsFromVault } from '../../../src/main/providers/simas/basic-auth'
 import { SANDBOX_DEMO_SIGNERS } from '../../../src/main/sandbox/peruri/sandbox-state'
 import { sendSimasOtp } from '../../../src/main/sandbox/simas/simas-sandbox'
-import { VAULT_KEY_ACCOUNT } from '../../../src/main/vault/vault'
 import type { OtpWebhookStatus, ReceivedOtp } from '../../../src/shared/contract'
 import type { IpcResult } from '../../../src/shared/errors'
 import { createTestCore, routerCalls, type TestCore } from '../../support/core'
@@ -33,10 +31,7 @@ describe("The app's OTP webhook through the router of a real core", () => {
   beforeAll(async () => {
     testCore = await createTestCore()
   })
-  afterAll(async () => {
-    await createKeytarSecretStore(testCore.keychainService).delete(VAULT_KEY_ACCOUNT)
-    await testCore.dispose()
-  })
+  afterAll(() => testCore.dispose())
 
   it('is stopped until the user starts it, on the default port, with its vault item named', async () => {
     expect(await value('getOtpWebhook')).toEqual({ running: false, port: DEFAULT_APP_OTP_WEBHOOK_PORT, credentialsName: 'otp-webhook' })
@@ -125,7 +120,6 @@ describe("The app's OTP webhook through the router of a real core", () => {
     const started = (await other.core.router.dispatch('startOtpWebhook', { port: 0 })) as IpcResult<OtpWebhookStatus>
     const url = started.ok ? started.value.url : undefined
     expect((await fetch(url!, { method: 'POST' })).status).toBe(401)
-    await createKeytarSecretStore(other.keychainService).delete(VAULT_KEY_ACCOUNT)
     await other.dispose()
     await expect(fetch(url!, { method: 'POST' })).rejects.toThrow()
   })

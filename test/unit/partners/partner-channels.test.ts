@@ -1,11 +1,9 @@
 import { createHmac, createPublicKey, verify } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createKeytarSecretStore } from '../../../src/main/ports/keytar-secret-store'
 import { TOKEN_CHECKS } from '../../../src/main/providers/simas/token-validator'
 import { startMyValueSandbox, type MyValueSandbox } from '../../../src/main/sandbox/myvalue/myvalue-sandbox'
 import { SANDBOX_MYVALUE_SECRET_ITEM, sandboxSnapKeyItem, sandboxSnapSecretItem, SANDBOX_SIMAS_SECRET_ITEM } from '../../../src/main/sandbox/sandbox-host'
 import { startSnapSandbox, type SnapSandbox } from '../../../src/main/sandbox/snap/snap-sandbox'
-import { VAULT_KEY_ACCOUNT } from '../../../src/main/vault/vault'
 import { SIMAS_TOKEN_CHECKS, type SignedRequestPreviewView, type PartnerResponseView, type TokenReportView } from '../../../src/shared/contract'
 import { createTestCore, routerCalls, type TestCore } from '../../support/core'
 
@@ -31,10 +29,7 @@ describe('Partner API channels (workbench, token inspector) through the router o
   beforeAll(async () => {
     testCore = await createTestCore()
   })
-  afterAll(async () => {
-    await createKeytarSecretStore(testCore.keychainService).delete(VAULT_KEY_ACCOUNT)
-    await testCore.dispose()
-  })
+  afterAll(() => testCore.dispose())
 
   it('lists the built-in sandbox profiles, and sends to the sandbox while the environment switch says Sandbox', async () => {
     const listed = await value<{ snap: { name: string; builtIn: boolean }[]; simas: { name: string; clientId: string }[]; myvalue: unknown[]; preferredTarget: string; samples: { snap: { path: string } } }>('listPartnerProfiles')

@@ -1,10 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createKeytarSecretStore } from '../../../src/main/ports/keytar-secret-store'
 import { SANDBOX_DEMO_SIGNERS } from '../../../src/main/sandbox/peruri/sandbox-state'
 import { decidePermission } from '../../../src/main/security/permissions'
-import { VAULT_KEY_ACCOUNT } from '../../../src/main/vault/vault'
 import { CORPUS_DIR } from '../pdf/verify/reference-tools'
 import { createTestCore, routerCalls, type TestCore } from '../../support/core'
 
@@ -17,10 +15,7 @@ describe('Peruri channels through the router of a real core', () => {
   beforeAll(async () => {
     testCore = await createTestCore()
   })
-  afterAll(async () => {
-    await createKeytarSecretStore(testCore.keychainService).delete(VAULT_KEY_ACCOUNT)
-    await testCore.dispose()
-  })
+  afterAll(() => testCore.dispose())
 
   it('offers the embedded sandbox with its demo signers, and follows the environment switch', async () => {
     expect(await value('listPeruriEnvironments')).toEqual({

@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createKeytarSecretStore } from '../../../src/main/ports/keytar-secret-store'
 import { SANDBOX_DEMO_SIGNERS } from '../../../src/main/sandbox/peruri/sandbox-state'
-import { VAULT_KEY_ACCOUNT } from '../../../src/main/vault/vault'
 import { specimenPng } from '../pdf/sign/support'
 import { CORPUS_DIR } from '../pdf/verify/reference-tools'
 import { createTestCore, routerCalls, type TestCore } from '../../support/core'
@@ -28,10 +26,7 @@ describe("Peruri's web views on the embedded sandbox, through the router of a re
   beforeAll(async () => {
     testCore = await createTestCore()
   })
-  afterAll(async () => {
-    await createKeytarSecretStore(testCore.keychainService).delete(VAULT_KEY_ACCOUNT)
-    await testCore.dispose()
-  })
+  afterAll(() => testCore.dispose())
 
   it('activates a registered signer on the activation web view: the certificate is issued, as after the API steps', async () => {
     await value('peruriRegister', { env: 'sandbox', registration })
