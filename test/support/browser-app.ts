@@ -24,12 +24,13 @@ export interface BrowserApp {
 
 /**
  * The built renderer (`TEKEN_BUILD_DIR`/renderer, default out/renderer) in Debian's Chromium, `window.teken` bridged to a real main core of its own.
- * `coreOverrides` replace that core's ports, e.g. desktop ports that record what main put on the clipboard.
+ * `coreOverrides` replace that core's ports, e.g. desktop ports that record what main put on the clipboard;
+ * `browserOptions` can give Chromium a camera.
  */
-export async function startBrowserApp(coreOverrides: Partial<CoreOptions> = {}): Promise<BrowserApp> {
+export async function startBrowserApp(coreOverrides: Partial<CoreOptions> = {}, browserOptions: Parameters<typeof launchChromium>[0] = {}): Promise<BrowserApp> {
   const testCore = await createTestCore('web-harness', coreOverrides)
   const harness = await startWebHarness({ rendererDir: resolve(process.env.TEKEN_BUILD_DIR ?? 'out', 'renderer'), router: testCore.core.router, log: { info() {}, warn() {}, error() {} } })
-  const browser = await launchChromium()
+  const browser = await launchChromium(browserOptions)
   return {
     testCore,
     harness,
