@@ -1,4 +1,5 @@
 import { KYC_PREFILL_FIELDS, type KycPrefill, type OvoPartnerView } from '../../shared/contract'
+import { TekenError } from '../../shared/errors'
 import type { OvoOnboarding } from '../onboarding/ovo-onboarding'
 import type { Clock } from '../ports/clock'
 import type { HttpClient } from '../ports/http-client'
@@ -6,6 +7,7 @@ import type { ProfileStore } from '../profiles/profile-store'
 import { SimasProfileSchema } from '../providers/simas/profile'
 import { createSimasService } from '../providers/simas/simas-service'
 import { SANDBOX_KYC_PHONE, SANDBOX_SIMAS_CLIENT_ID, SANDBOX_SIMAS_PROFILE, withBuiltInSimasProfile, type SandboxHost } from '../sandbox/sandbox-host'
+import type { SettingsService } from '../settings/settings-service'
 import type { Vault } from '../vault/vault'
 import type { Handlers } from './router'
 
@@ -25,6 +27,7 @@ export function onboardingHandlers(services: {
   profiles: ProfileStore
   vault: Vault
   sandboxHost: Pick<SandboxHost, 'simas'>
+  settings: SettingsService
   http: HttpClient
   clock: Clock
 }): Pick<Handlers, 'listOvoPartners' | 'addOvoPartner' | 'renameOvoPartner' | 'removeOvoPartner' | 'updateOvoStep' | 'linkOvoStepItem' | 'unlinkOvoStepItem' | 'listKycProfiles' | 'kycPrefillRegistration'> {
@@ -32,6 +35,7 @@ export function onboardingHandlers(services: {
   // SIMAS-ID as KYC pre-fill sees it: the built-in profile resolves to the running embedded sandbox.
   const simas = createSimasService({ profiles: withBuiltInSimasProfile(services.profiles, services.sandboxHost), vault: services.vault, http: services.http, clock: services.clock })
   const partners = async (views: Promise<OvoPartnerView[]>) => ({ partners: await views })
+  const inSandbox = async () => (await services.settings.get()).environment === 'sandbox'
   return {
     listOvoPartners: () => partners(ovoOnboarding.list()),
     addOvoPartner: ({ name }) => partners(ovoOnboarding.add(name)),
@@ -46,10 +50,15 @@ export function onboardingHandlers(services: {
         const parsed = SimasProfileSchema.safeParse(stored.config)
         return parsed.success && parsed.data.apiBaseUrl && parsed.data.kycCredentialsRef && stored.name !== SANDBOX_SIMAS_PROFILE ? [{ name: stored.name, clientId: parsed.data.clientId }] : []
       })
+      // The sandbox's sample person belongs in Sandbox registrations only, never in a real one.
+      if (!(await inSandbox())) return { profiles: usable }
       // Listed without starting the sandbox: it starts when the form asks it.
       return { profiles: [{ name: SANDBOX_SIMAS_PROFILE, clientId: SANDBOX_SIMAS_CLIENT_ID, sandboxPhoneNumber: SANDBOX_KYC_PHONE }, ...usable] }
     },
     kycPrefillRegistration: async ({ profile, phoneNumber }): Promise<KycPrefill> => {
+      if (profile === SANDBOX_SIMAS_PROFILE && !(await inSandbox())) {
+        throw new TekenError('SANDBOX_ONLY', `"${SANDBOX_SIMAS_PROFILE}" holds sample people for the Sandbox environment; switch to Sandbox, or choose your own SIMAS-ID profile.`)
+      }
       const prefill = await simas.peruriPrefill(profile, simasPhoneNumber(phoneNumber))
       if (!prefill) return { found: false, fields: {}, missing: [...KYC_PREFILL_FIELDS] }
       const candidates = { name: prefill.name, email: prefill.email, phone: prefill.phone, ktp: prefill.nik, dateOfBirth: prefill.dateOfBirth }

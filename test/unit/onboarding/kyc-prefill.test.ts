@@ -53,6 +53,16 @@ describe('SIMAS-ID KYC pre-fill of the Peruri registration, through the router, 
     })
   })
 
+  it('offers the built-in sandbox profile in Sandbox only: its sample person must never reach a real registration', async () => {
+    await value('updateSettings', { environment: 'production' })
+    try {
+      expect(await value('listKycProfiles')).toEqual({ profiles: [{ name: 'nanovest-test', clientId: 'nanovest' }, { name: 'wrong-secret', clientId: 'nanovest' }] })
+      expect(await call('kycPrefillRegistration', { profile: 'SIMAS-ID sandbox', phoneNumber: '081200000003' })).toMatchObject({ ok: false, error: { code: 'SANDBOX_ONLY' } })
+    } finally {
+      await value('updateSettings', { environment: 'sandbox' })
+    }
+  })
+
   it("maps seed 002's KYC record onto seed 003's registration fields and names the ones it lacks", async () => {
     // Typed the way people write Indonesian numbers; SIMAS-ID is asked for 628….
     const prefill = await value<KycPrefill>('kycPrefillRegistration', { profile: 'nanovest-test', phoneNumber: '0812-3456-7890' })

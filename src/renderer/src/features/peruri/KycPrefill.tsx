@@ -2,7 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react'
 import type { KycPrefill as KycPrefillResult, KycPrefillField } from '../../../../shared/contract'
 import type { MessageKey } from '../../i18n/messages'
 import { useT } from '../../i18n/useT'
-import { usePeruri } from '../../stores'
+import { usePeruri, useSettings } from '../../stores'
 
 /** The registration form's own labels name the fields that were, or could not be, filled. */
 const fieldLabel = (field: KycPrefillField): MessageKey => `peruri.reg.${field}`
@@ -16,7 +16,9 @@ export function KycPrefill({ onFill }: { onFill(prefill: KycPrefillResult): void
   const [profile, setProfile] = useState('')
   const [phone, setPhone] = useState('')
   const [result, setResult] = useState<{ phone: string; prefill: KycPrefillResult }>()
-  useEffect(() => void loadKycProfiles(), [loadKycProfiles])
+  // The built-in sandbox profile is offered in Sandbox only, so the list follows the environment switch.
+  const environment = useSettings((state) => state.settings.environment)
+  useEffect(() => void loadKycProfiles(), [environment, loadKycProfiles])
   const chosen = kycProfiles.some((candidate) => candidate.name === profile) ? profile : kycProfiles[0]?.name
   // The built-in sandbox profile names the number of the one person its sandbox knows.
   const sandboxPhone = kycProfiles.find((candidate) => candidate.name === chosen)?.sandboxPhoneNumber
