@@ -52,5 +52,3 @@ export function createVaultSecretAccess(options: { vault: Vault; clipboard: Clip
     },
   }
 }
-
-export type VaultSecretAccess = ReturnType<typeof createVaultSecretAccess>

@@ -78,5 +78,3 @@ export function createMyValueClient(options: { vault: Vault; profiles: ProfileSt
     },
   }
 }
-
-export type MyValueClient = ReturnType<typeof createMyValueClient>
