@@ -85,6 +85,20 @@ describe('vault', () => {
     expect((await vault.list()).map((item) => item.name).sort()).toEqual(Array.from({ length: 8 }, (_, index) => `secret-${index}`).sort())
   })
 
+  it('makes a secret on its first use only, once even when first uses come together, and then answers the stored one', async () => {
+    const { vault } = open()
+    let made = 0
+    const fresh = () => ({ type: 'client-secret' as const, value: `generated-${++made}-xxxxxxxx` })
+    const firstUses = await Promise.all(Array.from({ length: 4 }, () => vault.secretOnFirstUse({ name: 'sandbox secret', tags: ['sandbox'], fresh })))
+    expect(made).toBe(1)
+    expect(firstUses.filter((use) => use.created)).toHaveLength(1)
+    for (const use of firstUses) expect(use.secret).toEqual({ kind: 'value', value: 'generated-1-xxxxxxxx' })
+    const later = await vault.secretOnFirstUse({ name: 'Sandbox Secret', tags: [], fresh })
+    expect(later).toMatchObject({ created: false, secret: { kind: 'value', value: 'generated-1-xxxxxxxx' }, item: { name: 'sandbox secret', tags: ['sandbox'] } })
+    expect(made).toBe(1)
+    expect(await vault.list()).toHaveLength(1)
+  })
+
   it('says how to recover when the keychain entry is lost, and touches nothing', async () => {
     const { vault } = open()
     await vault.addSecret({ name: 'x', tags: [], secret: { type: 'api-key', value: 'abcdefghijkl' } })

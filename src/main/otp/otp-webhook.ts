@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { z } from 'zod'
-import { basicCredentialsFromVault, parseBasicAuthorization, sameCredentials, type BasicCredentials } from '../providers/simas/basic-auth'
+import { asBasicCredentials, basicCredentialsFromVault, parseBasicAuthorization, sameCredentials, type BasicCredentials } from '../providers/simas/basic-auth'
 import type { Vault } from '../vault/vault'
 import { OTP_CHANNELS, type OtpInbox, type OtpMessage } from './otp-inbox'
 
@@ -21,11 +21,13 @@ export const DEFAULT_OTP_WEBHOOK_CREDENTIALS = 'otp-webhook'
  * receiver never runs without authentication.
  */
 export async function otpWebhookCredentials(vault: Vault, ref: string, createIfMissing: boolean, missingAs?: BasicCredentials): Promise<{ credentials: BasicCredentials; created: boolean }> {
-  const exists = (await vault.list()).some((item) => item.id === ref || item.name.toLowerCase() === ref.toLowerCase())
-  if (exists || !createIfMissing) return { credentials: await basicCredentialsFromVault(vault, ref), created: false }
-  const credentials = missingAs ?? { username: 'simas-id', password: randomBytes(18).toString('base64url') }
-  await vault.addSecret({ name: ref, tags: ['simas', 'otp-webhook'], secret: { type: 'basic-auth', ...credentials } })
-  return { credentials, created: true }
+  if (!createIfMissing) return { credentials: await basicCredentialsFromVault(vault, ref), created: false }
+  const found = await vault.secretOnFirstUse({
+    name: ref,
+    tags: ['simas', 'otp-webhook'],
+    fresh: () => ({ type: 'basic-auth', ...(missingAs ?? { username: 'simas-id', password: randomBytes(18).toString('base64url') }) }),
+  })
+  return { credentials: asBasicCredentials(found, ref), created: found.created }
 }
 
 /** An OTP request is a few dozen bytes; anything far larger is not SIMAS-ID. */

@@ -6,7 +6,7 @@ import type { Clock } from '../ports/clock'
 import { parseProfileConfig, type ProfileStore } from '../profiles/profile-store'
 import { MyValueProfileSchema, type MyValueProfile } from '../providers/myvalue/profile'
 import { SANDBOX_API_KEY_ITEM, SANDBOX_SYSTEM_ID } from '../providers/peruri/environments'
-import type { BasicCredentials } from '../providers/simas/basic-auth'
+import { asBasicCredentials, type BasicCredentials } from '../providers/simas/basic-auth'
 import type { SimasProfile } from '../providers/simas/profile'
 import { SNAP_PRESETS, SnapProfileSchema, type SnapProfile } from '../providers/snap/profile'
 import type { Vault } from '../vault/vault'
@@ -74,29 +74,14 @@ export function createSandboxHost(options: { dataDir: string; clock: Clock; vaul
 
   /** The vault item's value, made with `create` and stored the first time it is asked for. */
   async function vaultValue(name: string, tags: string[], type: 'api-key' | 'client-secret', create: () => string): Promise<string> {
-    try {
-      const { secret } = await vault.secret(name)
-      if (secret.kind === 'value') return secret.value
-    } catch (error) {
-      // Not created yet: the first start makes one. Anything else (no keychain) is the user's to see.
-      if (!(error instanceof TekenError && error.code === 'VAULT_ITEM_NOT_FOUND')) throw error
-    }
-    const value = create()
-    await vault.addSecret({ name, tags, secret: { type, value } })
-    return value
+    const { item, secret } = await vault.secretOnFirstUse({ name, tags, fresh: () => ({ type, value: create() }) })
+    if (secret.kind !== 'value') throw new TekenError('VAULT_ITEM_NOT_FOUND', `"${item.name}" is not a single secret value, which the embedded sandbox needs under that name.`, { ref: name })
+    return secret.value
   }
 
   /** The vault item's Basic-auth pair, made with `create` and stored the first time it is asked for. */
   async function vaultBasicAuth(name: string, tags: string[], create: () => BasicCredentials): Promise<BasicCredentials> {
-    try {
-      const { secret } = await vault.secret(name)
-      if (secret.kind === 'basic-auth') return { username: secret.username, password: secret.password }
-    } catch (error) {
-      if (!(error instanceof TekenError && error.code === 'VAULT_ITEM_NOT_FOUND')) throw error
-    }
-    const credentials = create()
-    await vault.addSecret({ name, tags, secret: { type: 'basic-auth', ...credentials } })
-    return credentials
+    return asBasicCredentials(await vault.secretOnFirstUse({ name, tags, fresh: () => ({ type: 'basic-auth', ...create() }) }), name)
   }
 
   async function vaultKey(name: string, tags: string[]): Promise<void> {

@@ -45,6 +45,17 @@ export type NewSecret =
   | { type: 'basic-auth'; username: string; password: string }
   | { type: 'partner-profile'; fields: CredentialField[] }
 
+function storedSecret(secret: NewSecret): StoredSecret {
+  switch (secret.type) {
+    case 'basic-auth':
+      return { kind: 'basic-auth', username: secret.username, password: secret.password }
+    case 'partner-profile':
+      return { kind: 'fields', fields: secret.fields }
+    default:
+      return { kind: 'value', value: secret.value }
+  }
+}
+
 function summarize(item: StoredItem): VaultItemSummary {
   const base = { id: item.id, name: item.name, type: item.type, tags: item.tags, createdAt: item.createdAt, ...(item.source ? { source: item.source } : {}) }
   const secret = item.secret
@@ -123,8 +134,11 @@ export function createVault(options: { dataDir: string; secretStore: SecretStore
     await writeFileAtomic(file, sealVault(Buffer.from(JSON.stringify({ version: 1, items })), key))
   }
 
+  const lookup = (items: StoredItem[], ref: string): StoredItem | undefined =>
+    items.find((candidate) => candidate.id === ref) ?? items.find((candidate) => candidate.name.toLowerCase() === ref.toLowerCase())
+
   function find(items: StoredItem[], ref: string): StoredItem {
-    const item = items.find((candidate) => candidate.id === ref) ?? items.find((candidate) => candidate.name.toLowerCase() === ref.toLowerCase())
+    const item = lookup(items, ref)
     if (!item) throw new TekenError('VAULT_ITEM_NOT_FOUND', `There is no vault item called "${ref}".`, { ref })
     return item
   }
@@ -134,17 +148,29 @@ export function createVault(options: { dataDir: string; secretStore: SecretStore
     if (taken.length) throw new TekenError('VAULT_NAME_TAKEN', `The vault already has an item called ${taken.map((name) => `"${name}"`).join(', ')}. Choose another name or delete the old item first.`, { names: taken.join(', ') })
   }
 
-  async function add(item: Omit<StoredItem, 'id' | 'createdAt'>, action: string, details: Record<string, string>): Promise<VaultItemSummary> {
+  /** Adds an item to the loaded contents; the caller holds the exclusive turn. */
+  async function insert(items: StoredItem[], key: Buffer | null, item: Omit<StoredItem, 'id' | 'createdAt'>, action: string, details: Record<string, string>): Promise<StoredItem> {
+    assertNamesFree(items, [item.name])
+    const stored: StoredItem = { ...item, id: randomUUID(), createdAt: options.clock.now().toISOString() }
+    await save([...items, stored], key)
+    const fingerprint = summarize(stored).fingerprint
+    await options.audit.append({ action, subject: stored.name, details: { type: stored.type, ...details, ...(fingerprint ? { fingerprint } : {}) } })
+    return stored
+  }
+
+  function add(item: Omit<StoredItem, 'id' | 'createdAt'>, action: string, details: Record<string, string>): Promise<VaultItemSummary> {
     return exclusive(async () => {
       const { items, key } = await load()
-      assertNamesFree(items, [item.name])
-      const stored: StoredItem = { ...item, id: randomUUID(), createdAt: options.clock.now().toISOString() }
-      await save([...items, stored], key)
-      const summary = summarize(stored)
-      await options.audit.append({ action, subject: stored.name, details: { type: stored.type, ...details, ...(summary.fingerprint ? { fingerprint: summary.fingerprint } : {}) } })
-      return summary
+      return summarize(await insert(items, key, item, action, details))
     })
   }
+
+  const secretItem = (input: { name: string; tags: string[]; secret: NewSecret }): Omit<StoredItem, 'id' | 'createdAt'> => ({
+    name: input.name,
+    type: input.secret.type satisfies VaultItemType,
+    tags: input.tags,
+    secret: storedSecret(input.secret),
+  })
 
   return {
     file,
@@ -182,14 +208,21 @@ export function createVault(options: { dataDir: string; secretStore: SecretStore
     },
 
     addSecret(input: { name: string; tags: string[]; secret: NewSecret }): Promise<VaultItemSummary> {
-      const secret = input.secret
-      const stored: StoredSecret =
-        secret.type === 'basic-auth'
-          ? { kind: 'basic-auth', username: secret.username, password: secret.password }
-          : secret.type === 'partner-profile'
-            ? { kind: 'fields', fields: secret.fields }
-            : { kind: 'value', value: secret.value }
-      return add({ name: input.name, type: secret.type satisfies VaultItemType, tags: input.tags, secret: stored }, 'vault.secret-added', {})
+      return add(secretItem(input), 'vault.secret-added', {})
+    },
+
+    /**
+     * Main-process only: the secret stored as `name`, or, when there is none yet, `fresh()` stored
+     * under that name (the sandboxes' generated secrets, the OTP webhook's login). The look-up and
+     * the write take one turn, so two first uses at once make one item.
+     */
+    secretOnFirstUse(input: { name: string; tags: string[]; fresh: () => NewSecret }): Promise<{ item: VaultItemSummary; secret: StoredSecret; created: boolean }> {
+      return exclusive(async () => {
+        const { items, key } = await load()
+        const existing = lookup(items, input.name)
+        const item = existing ?? (await insert(items, key, secretItem({ name: input.name, tags: input.tags, secret: input.fresh() }), 'vault.secret-added', {}))
+        return { item: summarize(item), secret: item.secret, created: !existing }
+      })
     },
 
     /** Main-process only: the decrypted key for signing and decrypting. */

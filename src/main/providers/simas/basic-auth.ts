@@ -32,9 +32,13 @@ export function sameCredentials(given: BasicCredentials | undefined, expected: B
   return given !== undefined && usernameMatches && passwordMatches
 }
 
-/** A Basic-auth pair kept in the vault (SIMAS-ID's KYC client id/secret, the OTP webhook's login). */
-export async function basicCredentialsFromVault(vault: Vault, ref: string): Promise<BasicCredentials> {
-  const { item, secret } = await vault.secret(ref)
+/** The Basic-auth pair of a vault item the vault answered with; any other kind of item is refused. */
+export function asBasicCredentials({ item, secret }: Awaited<ReturnType<Vault['secret']>>, ref: string): BasicCredentials {
   if (secret.kind !== 'basic-auth') throw new TekenError('VAULT_ITEM_NOT_FOUND', `"${item.name}" is not a Basic-auth pair (username and password).`, { ref })
   return { username: secret.username, password: secret.password }
+}
+
+/** A Basic-auth pair kept in the vault (SIMAS-ID's KYC client id/secret, the OTP webhook's login). */
+export async function basicCredentialsFromVault(vault: Vault, ref: string): Promise<BasicCredentials> {
+  return asBasicCredentials(await vault.secret(ref), ref)
 }
