@@ -68,6 +68,23 @@ export function createAuditLog(options: { file: string; clock: Clock; actor: str
     return last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS }
   }
 
+  /** One page of matching entries, newest first, and whether older matching entries remain. */
+  async function query(filter: AuditQuery = {}): Promise<{ entries: AuditEntry[]; more: boolean }> {
+    const limit = filter.limit ?? 200
+    const needle = filter.search?.trim().toLowerCase() ?? ''
+    const matching: AuditEntry[] = []
+    const entries = await readEntries()
+    for (let index = entries.length - 1; index >= 0; index--) {
+      const entry = entries[index]!
+      if (filter.before !== undefined && entry.seq >= filter.before) continue
+      if (filter.actionPrefix && !entry.action.startsWith(filter.actionPrefix)) continue
+      if (needle && !entry.action.toLowerCase().includes(needle) && !entry.subject.toLowerCase().includes(needle)) continue
+      if (matching.length === limit) return { entries: matching, more: true }
+      matching.push(entry)
+    }
+    return { entries: matching, more: false }
+  }
+
   return {
     /** Appends one entry; appends are serialised so the chain never forks. */
     append(event: AuditEvent): Promise<AuditEntry> {
@@ -89,26 +106,12 @@ export function createAuditLog(options: { file: string; clock: Clock; actor: str
       return written
     },
 
+    /** The newest `limit` entries, newest first. */
     async list(limit = 200): Promise<AuditEntry[]> {
-      return (await readEntries()).slice(-limit).reverse()
+      return (await query({ limit })).entries
     },
 
-    /** One page of matching entries, newest first, and whether older matching entries remain. */
-    async query(query: AuditQuery = {}): Promise<{ entries: AuditEntry[]; more: boolean }> {
-      const limit = query.limit ?? 200
-      const needle = query.search?.trim().toLowerCase() ?? ''
-      const matching: AuditEntry[] = []
-      const entries = await readEntries()
-      for (let index = entries.length - 1; index >= 0; index--) {
-        const entry = entries[index]!
-        if (query.before !== undefined && entry.seq >= query.before) continue
-        if (query.actionPrefix && !entry.action.startsWith(query.actionPrefix)) continue
-        if (needle && !entry.action.toLowerCase().includes(needle) && !entry.subject.toLowerCase().includes(needle)) continue
-        if (matching.length === limit) return { entries: matching, more: true }
-        matching.push(entry)
-      }
-      return { entries: matching, more: false }
-    },
+    query,
 
     /** Every entry, oldest first, as written. */
     all: readEntries,
