@@ -3,6 +3,7 @@ import type { TekenApi } from '../../../../shared/api'
 import type { DocumentHandle, KycPrefill, PeruriEnvironmentView, PeruriOrderStatus, PeruriRegistration, SandboxOtpView, SignatureBox, VerificationView } from '../../../../shared/contract'
 import type { IpcResult } from '../../../../shared/errors'
 import type { PeruriWebViewKind, PeruriWebViewResult } from '../../../../shared/peruri-webview'
+import { busyWhile } from '../../lib/busy'
 import { valueOrReport, type ReportError } from '../../lib/ipc'
 
 /** One document on its way through Peruri: sent, OTP, signed, downloaded, saved. */
@@ -85,14 +86,8 @@ export interface PeruriState {
  */
 export const createPeruriStore = (api: TekenApi, onError: ReportError) =>
   create<PeruriState>()((set, get) => {
-    async function run<T>(call: () => Promise<IpcResult<T>>): Promise<T | undefined> {
-      set({ busy: true })
-      try {
-        return await valueOrReport(call(), onError)
-      } finally {
-        set({ busy: false })
-      }
-    }
+    const busy = busyWhile(set)
+    const run = <T>(call: () => Promise<IpcResult<T>>): Promise<T | undefined> => busy(() => valueOrReport(call(), onError))
     const updateFlow = (patch: Partial<PeruriFlow>) => {
       const flow = get().flow
       if (flow) set({ flow: { ...flow, ...patch } })
